@@ -1,0 +1,29 @@
+using SaasPanel.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var settings = SaasPanelSettings.From(builder);
+
+var controlApiKey = builder.AddParameter("control-api-key",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+var userAppImage = builder.AddExecutable("userapp-image",
+    Path.Combine(settings.RepositoryRoot, "scripts", "build-userapp-image"), settings.RepositoryRoot);
+
+var control = builder.AddProject<Projects.SaasPanel_Control>("control")
+    .WithEndpoint("http", endpoint => { endpoint.Port = settings.ControlPort; endpoint.IsProxied = false; })
+    .WithHttpHealthCheck("/health")
+    .WithEnvironment("ConnectionStrings__control", settings.ConnectionString("control"))
+    .WithEnvironment("Runtime__InstanceId", settings.InstanceId)
+    .WithEnvironment("ControlApi__ApiKey", controlApiKey)
+    .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
+    .WaitForCompletion(userAppImage);
+
+builder.AddProject<Projects.SaasPanel_Auth>("auth")
+    .WithEndpoint("http", endpoint => { endpoint.Port = settings.AuthPort; endpoint.IsProxied = false; })
+    .WithHttpHealthCheck("/health")
+    .WithEnvironment("ConnectionStrings__auth", settings.ConnectionString("auth"))
+    .WithEnvironment("ControlApi__ApiKey", controlApiKey)
+    .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
+    .WithReference(control);
+
+builder.Build().Run();

@@ -1,0 +1,12 @@
+using Microsoft.EntityFrameworkCore;
+using SaasPanel.Auth.Users;
+
+namespace SaasPanel.Auth.Data;
+
+public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuthDbContext).Assembly);
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasPanel.Auth.Users;
+
+namespace SaasPanel.Auth.Data;
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        builder.HasIndex(u => u.UserName).IsUnique();
+        builder.HasIndex(u => u.Email).IsUnique();
+        builder.Property(u => u.UserName).HasMaxLength(32);
+        builder.Property(u => u.Email).HasMaxLength(254);
+        builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+    }
+}
