@@ -16,5 +16,3 @@ app.MapStaticAssets();
 app.MapRazorPages();
 
 app.Run();
-
-public partial class Program;

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using SaasPanel.Tests.Infrastructure;
+
+namespace SaasPanel.Tests.EndToEnd;
+
+/// <summary>The whole system as <c>scripts/run</c> starts it, on its own ports, data and instance id.</summary>
+public sealed class AppHostTests
+{
+    [Fact]
+    public async Task Auth_and_control_come_up_healthy_and_answer()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        var dataDirectory = TestPaths.NewScratchDirectory("apphost");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPanel_AppHost>(
+            [
+                $"SaasPanel:AuthPort={FreePort()}",
+                $"SaasPanel:ControlPort={FreePort()}",
+                $"SaasPanel:DataDirectory={dataDirectory}",
+                $"SaasPanel:InstanceId={TestPaths.NewInstanceId("e2e")}",
+            ],
+            timeout.Token);
+        await using var app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("control", timeout.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("auth", timeout.Token);
+
+        foreach (var service in new[] { "auth", "control" })
+        {
+            using var client = app.CreateHttpClient(service);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", timeout.Token)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/", timeout.Token)).StatusCode);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

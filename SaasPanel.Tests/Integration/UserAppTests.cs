@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SaasPanel.UserApp;
+
+namespace SaasPanel.Tests.Integration;
+
+public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
+{
+    private const string Secret = "test-gateway-secret";
+    private readonly Factory _factory;
+
+    public UserAppTests(Factory factory) => _factory = factory;
+
+    [Fact]
+    public async Task Readiness_needs_no_secret()
+    {
+        using var client = _factory.CreateClient();
+
+        var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-secret")]
+    public async Task Without_the_gateway_secret_the_page_is_forbidden(string? secret)
+    {
+        using var client = _factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        if (secret is not null)
+        {
+            request.Headers.Add(GatewaySecretMiddleware.HeaderName, secret);
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("alice@example.com", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task With_the_secret_the_user_sees_who_they_are_under_the_gateway_prefix()
+    {
+        using var client = _factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add(GatewaySecretMiddleware.HeaderName, Secret);
+        request.Headers.Add("X-Forwarded-Prefix", "/u/alice");
+
+        var response = await client.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<span id=\"username\">alice</span>", html);
+        Assert.Contains("alice@example.com", html);
+        Assert.Contains("<base href=\"/u/alice/\">", html);
+        Assert.Contains("href=\"/user/logout\"", html);
+    }
+
+    public sealed class Factory : WebApplicationFactory<WorkspaceIdentity>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("USERNAME", "alice");
+            builder.UseSetting("EMAIL", "alice@example.com");
+            builder.UseSetting("GATEWAY_SECRET", Secret);
+            builder.UseSetting("WORKSPACE_DIR", Path.GetTempPath());
+        }
+    }
+}
