@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// One sign-in cookie for the whole panel: Auth (:5000) issues it and Control (:5001) reads it,
+/// through a shared Data Protection key ring (<c>DataProtection:KeyDirectory</c>) and one cookie
+/// name. Browsers do not separate cookies by port, so an admin signed in on :5000 is signed in on :5001.
+/// </summary>
+public static class SharedSignInExtensions
+{
+    public const string CookieName = "saaspanel.session";
+    public const string ApplicationName = "SaasPanel";
+    public const string AdminRole = "admin";
+    public const string UserRole = "user";
+
+    public static AuthenticationBuilder AddSharedSignIn(this IHostApplicationBuilder builder,
+        Action<CookieAuthenticationOptions>? configure = null)
+    {
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        if (builder.Configuration["DataProtection:KeyDirectory"] is { Length: > 0 } keyDirectory)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keyDirectory));
+        }
+
+        return builder.Services
+            .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = CookieName;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+                configure?.Invoke(options);
+            });
+    }
+}
