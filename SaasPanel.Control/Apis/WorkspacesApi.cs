@@ -9,7 +9,6 @@ using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;
 using SaasPanel.Control.Workspaces;
-using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
 
 namespace SaasPanel.Control.Apis;
 
@@ -74,7 +73,7 @@ public static class WorkspacesApi
         return TypedResults.Ok(new Page<WorkspaceDto>(items.Select(WorkspaceDto.From).ToList(), page, pageSize, total));
     }
 
-    public static async Task<Results<Ok<WorkspaceDto>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(
+    public static async Task<Results<Ok<WorkspaceDto>, ProblemHttpResult, ValidationProblem>> GetAsync(
         string user, ControlDbContext db, CancellationToken cancellationToken)
     {
         if (InvalidName(user) is { } invalid)
@@ -86,7 +85,7 @@ public static class WorkspacesApi
         return workspace is null ? NotFound(user) : TypedResults.Ok(WorkspaceDto.From(workspace));
     }
 
-    public static async Task<Results<Created<WorkspaceDto>, Ok<WorkspaceDto>, ValidationProblem, Conflict<ProblemDetails>>> ProvisionAsync(
+    public static async Task<Results<Created<WorkspaceDto>, Ok<WorkspaceDto>, ValidationProblem, ProblemHttpResult>> ProvisionAsync(
         string user, ProvisionRequest request, WorkspaceCommands commands, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -115,7 +114,7 @@ public static class WorkspacesApi
         };
     }
 
-    private static async Task<Results<Accepted<WorkspaceDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(
+    private static async Task<Results<Accepted<WorkspaceDto>, ProblemHttpResult, ValidationProblem>> ChangeAsync(
         string user, Func<string, Caller, CancellationToken, Task<CommandResult>> command, HttpContext http,
         CancellationToken cancellationToken)
     {
@@ -133,7 +132,7 @@ public static class WorkspacesApi
         };
     }
 
-    public static async Task<Results<PushStreamHttpResult, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> LogsAsync(
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> LogsAsync(
         string user, ControlDbContext db, IWorkspaceRuntime runtime, int tail = 200, bool follow = false,
         CancellationToken cancellationToken = default)
     {
@@ -176,7 +175,7 @@ public static class WorkspacesApi
         }, "text/plain; charset=utf-8");
     }
 
-    public static async Task<Results<Ok<WorkspaceStats>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> WorkspaceStatsAsync(
+    public static async Task<Results<Ok<WorkspaceStats>, ProblemHttpResult, ValidationProblem>> WorkspaceStatsAsync(
         string user, ControlDbContext db, IWorkspaceRuntime runtime, CancellationToken cancellationToken)
     {
         if (InvalidName(user) is { } invalid)
@@ -320,14 +319,9 @@ public static class WorkspacesApi
             })
             : null;
 
-    private static NotFound<ProblemDetails> NotFound(string user) =>
-        TypedResults.NotFound(new ProblemDetails
-        {
-            Title = "No such workspace",
-            Detail = $"There is no workspace named '{user}'.",
-            Status = StatusCodes.Status404NotFound,
-        });
+    private static ProblemHttpResult NotFound(string user) =>
+        TypedResults.Problem($"There is no workspace named '{user}'.", statusCode: StatusCodes.Status404NotFound, title: "No such workspace");
 
-    private static Conflict<ProblemDetails> Conflict(string detail) =>
-        TypedResults.Conflict(new ProblemDetails { Title = "Conflict", Detail = detail, Status = StatusCodes.Status409Conflict });
+    private static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 }

@@ -38,19 +38,28 @@ public static class DockerTestEngine
         return (await stdout).Trim();
     }
 
-    public static async Task RemoveContainersAsync(DockerClient client, string instanceId)
+    /// <summary>Removes every container and volume labelled with this instance id.</summary>
+    public static async Task RemoveInstanceAsync(DockerClient client, string instanceId)
     {
-        var containers = await client.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{InstanceLabel}={instanceId}"] = true },
-            },
-        });
-        foreach (var container in containers)
+        foreach (var container in await ListContainersAsync(client, instanceId))
         {
             await client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         }
+
+        foreach (var volume in await ListVolumesAsync(client, instanceId))
+        {
+            await client.Volumes.RemoveAsync(volume.Name, force: true);
+        }
     }
+
+    public static async Task<IList<ContainerListResponse>> ListContainersAsync(DockerClient client, string instanceId) =>
+        await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = InstanceFilter(instanceId) });
+
+    public static async Task<IList<VolumeResponse>> ListVolumesAsync(DockerClient client, string instanceId) =>
+        (await client.Volumes.ListAsync(new VolumesListParameters { Filters = InstanceFilter(instanceId) })).Volumes ?? [];
+
+    private static Dictionary<string, IDictionary<string, bool>> InstanceFilter(string instanceId) => new()
+    {
+        ["label"] = new Dictionary<string, bool> { [$"{InstanceLabel}={instanceId}"] = true },
+    };
 }

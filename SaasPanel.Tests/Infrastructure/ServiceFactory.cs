@@ -7,17 +7,31 @@ namespace SaasPanel.Tests.Infrastructure;
 /// One service in memory with its own SQLite file in a scratch directory, so integration tests
 /// run against real EF Core migrations without touching the developer's data.
 /// </summary>
-public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnlyDictionary<string, string?>? settings = null)
-    : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
+/// <remarks>
+/// Pass the <see cref="ServiceData"/> of an earlier factory to start the same service again on its
+/// data (a restart); the factory that created the data deletes it.
+/// </remarks>
+public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnlyDictionary<string, string?>? settings = null,
+    ServiceData? data = null) : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
-    public string DataDirectory { get; } = TestPaths.NewScratchDirectory(connectionName);
+    public ServiceData Data { get; } = data ?? ServiceData.Create(connectionName);
+
+    public string DataDirectory => Data.DataDirectory;
 
     public string DatabasePath => Path.Combine(DataDirectory, connectionName + ".db");
 
     /// <summary>This factory's own engine label: a Control in a test never sees (or prunes) anyone else's containers.</summary>
-    public string InstanceId { get; } = TestPaths.NewInstanceId(connectionName);
+    public string InstanceId => Data.InstanceId;
 
-    public string ApiKey { get; } = $"test-api-key-{Guid.NewGuid():N}";
+    public string ApiKey => Data.ApiKey;
+
+    /// <summary>An HTTP client that presents the Control API key.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -35,6 +49,21 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (data is null)
+        {
+            Data.Delete();
+        }
+    }
+}
+
+/// <summary>What a service keeps between runs: its data directory, engine instance id and API key.</summary>
+public sealed record ServiceData(string DataDirectory, string InstanceId, string ApiKey)
+{
+    public static ServiceData Create(string purpose) => new(
+        TestPaths.NewScratchDirectory(purpose), TestPaths.NewInstanceId(purpose), $"test-api-key-{Guid.NewGuid():N}");
+
+    public void Delete()
+    {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(DataDirectory, recursive: true);
     }

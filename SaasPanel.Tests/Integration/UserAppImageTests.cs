@@ -61,7 +61,7 @@ public sealed class UserAppImageTests
         }
         finally
         {
-            await DockerTestEngine.RemoveContainersAsync(docker, instanceId);
+            await DockerTestEngine.RemoveInstanceAsync(docker, instanceId);
         }
     }
 

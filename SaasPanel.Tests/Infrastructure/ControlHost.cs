@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Docker.DotNet;
+using SaasPanel.Control.Apis;
+using SaasPanel.Control.Data;
+using SaasPanel.Control.Workspaces;
+
+namespace SaasPanel.Tests.Infrastructure;
+
+/// <summary>
+/// Control in memory on the real engine, with its own instance id, a client holding the API key, and
+/// waits with deadlines. Disposing it removes everything labelled with its instance id.
+/// </summary>
+public sealed class ControlHost : IAsyncDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly bool _ownsData;
+
+    public ControlHost(ServiceData? data = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _ownsData = data is null;
+        Factory = new ServiceFactory<ControlDbContext>("control", settings, data ?? ServiceData.Create("control"));
+        Api = Factory.CreateApiClient();
+    }
+
+    public ServiceFactory<ControlDbContext> Factory { get; }
+
+    public ServiceData Data => Factory.Data;
+
+    public HttpClient Api { get; }
+
+    public DockerClient Docker { get; } = DockerTestEngine.CreateClient();
+
+    public Task<HttpResponseMessage> ProvisionAsync(string user, string? email = null) =>
+        Api.PutAsJsonAsync($"/api/workspaces/{user}", new { email = email ?? $"{user}@example.com" });
+
+    public async Task<WorkspaceDto?> GetAsync(string user)
+    {
+        using var response = await Api.GetAsync($"/api/workspaces/{user}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<WorkspaceDto>(Json) : null;
+    }
+
+    /// <summary>Polls the API until the workspace reaches the state (and, if given, satisfies the condition).</summary>
+    public async Task<WorkspaceDto> WaitForStateAsync(string user, WorkspaceState state, TimeSpan timeout,
+        Func<WorkspaceDto, bool>? condition = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        WorkspaceDto? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await GetAsync(user);
+            if (last?.State == state && (condition is null || condition(last)))
+            {
+                return last;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{user} did not become {state} within {timeout.TotalSeconds} s; last seen: {last}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await Factory.DisposeAsync();
+        if (_ownsData)
+        {
+            await DockerTestEngine.RemoveInstanceAsync(Docker, Data.InstanceId);
+            Data.Delete();
+        }
+
+        Docker.Dispose();
+    }
+}

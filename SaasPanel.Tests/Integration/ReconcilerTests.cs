@@ -1,0 +1,124 @@
+using System.Net;
+using Docker.DotNet.Models;
+using SaasPanel.Control.Workspaces;
+using SaasPanel.Tests.Infrastructure;
+
+namespace SaasPanel.Tests.Integration;
+
+/// <summary>The engine changed behind Control's back, or Control died mid-way: it converges again by itself.</summary>
+public sealed class ReconcilerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(10);
+    private string _image = null!;
+
+    public async Task InitializeAsync() => _image = await DockerTestEngine.BuildUserAppImageAsync(CancellationToken.None);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_removed_or_stopped_container_comes_back_and_strangers_are_pruned_but_unlabelled_ones_untouched()
+    {
+        await using var control = new ControlHost();
+        await control.ProvisionAsync("dave");
+        var first = await control.WaitForStateAsync("dave", WorkspaceState.Running, TimeSpan.FromSeconds(30));
+
+        await control.Docker.Containers.RemoveContainerAsync(first.ContainerId, new ContainerRemoveParameters { Force = true });
+        var recreated = await control.WaitForStateAsync("dave", WorkspaceState.Running, RecoveryTimeout,
+            w => w.ContainerId != first.ContainerId);
+
+        await control.Docker.Containers.StopContainerAsync(recreated.ContainerId, new ContainerStopParameters { WaitBeforeKillSeconds = 1 });
+        await WaitUntilAsync(async () =>
+            (await control.Docker.Containers.InspectContainerAsync(recreated.ContainerId)).State.Running, RecoveryTimeout);
+
+        var stranger = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-stranger", new Dictionary<string, string>
+        {
+            ["saaspanel.managed"] = "true",
+            ["saaspanel.instance"] = control.Data.InstanceId,
+            ["saaspanel.user"] = "nobody",
+        });
+        var unlabelled = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-unlabelled", new Dictionary<string, string>());
+        try
+        {
+            await WaitUntilAsync(async () => !await ExistsAsync(control, stranger), RecoveryTimeout);
+            await Task.Delay(TimeSpan.FromSeconds(6)); // a full sweep later, the unlabelled one is still there
+            Assert.True(await ExistsAsync(control, unlabelled));
+            Assert.Single(await DockerTestEngine.ListContainersAsync(control.Docker, control.Data.InstanceId));
+        }
+        finally
+        {
+            await control.Docker.Containers.RemoveContainerAsync(unlabelled, new ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    [Fact]
+    public async Task Control_dying_while_provisioning_twenty_workspaces_converges_on_restart_without_duplicates()
+    {
+        var data = ServiceData.Create("control");
+        var users = Enumerable.Range(1, 20).Select(i => $"user{i:00}").ToList();
+        using var docker = DockerTestEngine.CreateClient();
+        try
+        {
+            await using (var first = new ControlHost(data))
+            {
+                var responses = await Task.WhenAll(users.Select(u => first.ProvisionAsync(u)));
+                Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+                // Die while some containers exist and others do not yet.
+                await WaitUntilAsync(async () => (await DockerTestEngine.ListContainersAsync(docker, data.InstanceId)).Count >= 3,
+                    TimeSpan.FromSeconds(30));
+            }
+
+            Assert.InRange((await DockerTestEngine.ListContainersAsync(docker, data.InstanceId)).Count, 1, 19);
+
+            await using var second = new ControlHost(data);
+            foreach (var user in users)
+            {
+                await second.WaitForStateAsync(user, WorkspaceState.Running, TimeSpan.FromSeconds(60));
+            }
+
+            var containers = await DockerTestEngine.ListContainersAsync(docker, data.InstanceId);
+            Assert.Equal(users.Order(), containers.Select(c => c.Labels["saaspanel.user"]).Order());
+            Assert.All(containers, c => Assert.Equal("running", c.State));
+        }
+        finally
+        {
+            await DockerTestEngine.RemoveInstanceAsync(docker, data.InstanceId);
+            data.Delete();
+        }
+    }
+
+    private async Task<string> CreateIdleContainerAsync(ControlHost control, string name, Dictionary<string, string> labels)
+    {
+        var created = await control.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = name,
+            Image = _image,
+            Labels = labels,
+            HostConfig = new HostConfig { ReadonlyRootfs = true, CapDrop = ["ALL"] },
+        });
+        await control.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+        return created.ID;
+    }
+
+    private static async Task<bool> ExistsAsync(ControlHost control, string containerId)
+    {
+        try
+        {
+            await control.Docker.Containers.InspectContainerAsync(containerId);
+            return true;
+        }
+        catch (Docker.DotNet.DockerContainerNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout.TotalSeconds} s");
+            await Task.Delay(50);
+        }
+    }
+}

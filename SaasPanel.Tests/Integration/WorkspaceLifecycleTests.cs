@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using Docker.DotNet.Models;
+using SaasPanel.Control.Apis;
+using SaasPanel.Control.Workspaces;
+using SaasPanel.Tests.Infrastructure;
+using SaasPanel.UserApp;
+
+namespace SaasPanel.Tests.Integration;
+
+/// <summary>A workspace's whole life through the API, on the real engine.</summary>
+public sealed class WorkspaceLifecycleTests : IAsyncLifetime
+{
+    private static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(30);
+    private ControlHost _control = null!;
+
+    public async Task InitializeAsync()
+    {
+        await DockerTestEngine.BuildUserAppImageAsync(CancellationToken.None);
+        _control = new ControlHost();
+    }
+
+    public async Task DisposeAsync() => await _control.DisposeAsync();
+
+    [Fact]
+    public async Task Provision_stop_start_restart_delete_each_converge_and_leave_an_audit_row()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await _control.ProvisionAsync("alice")).StatusCode);
+        var running = await _control.WaitForStateAsync("alice", WorkspaceState.Running, StateTimeout);
+        Assert.Equal(HttpStatusCode.OK, await GatewayStatusAsync(running));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.PostAsync("/api/workspaces/alice/stop", null)).StatusCode);
+        var stopped = await _control.WaitForStateAsync("alice", WorkspaceState.Stopped, StateTimeout);
+        Assert.False((await _control.Docker.Containers.InspectContainerAsync(running.ContainerId)).State.Running);
+        Assert.Null(stopped.HostPort);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.PostAsync("/api/workspaces/alice/start", null)).StatusCode);
+        var started = await _control.WaitForStateAsync("alice", WorkspaceState.Running, StateTimeout);
+        Assert.Equal(running.ContainerId, started.ContainerId);
+
+        var beforeRestart = (await _control.Docker.Containers.InspectContainerAsync(started.ContainerId)).State.StartedAt;
+        Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.PostAsync("/api/workspaces/alice/restart", null)).StatusCode);
+        var restarted = await _control.WaitForStateAsync("alice", WorkspaceState.Running, StateTimeout,
+            w => w.RunningSince > started.RunningSince);
+        Assert.NotEqual(beforeRestart, (await _control.Docker.Containers.InspectContainerAsync(restarted.ContainerId)).State.StartedAt);
+        Assert.Equal(HttpStatusCode.OK, await GatewayStatusAsync(restarted));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.DeleteAsync("/api/workspaces/alice")).StatusCode);
+        await WaitUntilGoneAsync("alice");
+        Assert.Empty(await DockerTestEngine.ListContainersAsync(_control.Docker, _control.Data.InstanceId));
+        Assert.Empty(await DockerTestEngine.ListVolumesAsync(_control.Docker, _control.Data.InstanceId));
+        var networks = await _control.Docker.Networks.ListNetworksAsync(new NetworksListParameters());
+        Assert.DoesNotContain(networks, n => n.Labels?.ContainsKey("saaspanel.instance") == true
+            && n.Labels["saaspanel.instance"] == _control.Data.InstanceId);
+
+        var audit = await _control.Api.GetFromJsonAsync<Page<AuditEntry>>("/api/audit?user=alice&pageSize=200", ControlHost.Json);
+        var actions = audit!.Items.Select(a => a.Action).ToHashSet();
+        Assert.Superset(new HashSet<string> { "provision", "stop", "start", "restart", "delete", "remove", "transition" }, actions);
+        Assert.All(audit.Items.Where(a => a.Action != "transition" && a.Action != "remove"), a => Assert.Equal("api-key", a.Actor));
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_provisions_of_one_name_make_exactly_one_container()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _control.ProvisionAsync("bob")));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, r.StatusCode.ToString()));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        await _control.WaitForStateAsync("bob", WorkspaceState.Running, StateTimeout);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var containers = await DockerTestEngine.ListContainersAsync(_control.Docker, _control.Data.InstanceId);
+        Assert.Single(containers, c => c.Labels["saaspanel.user"] == "bob");
+    }
+
+    [Fact]
+    public async Task The_container_is_hardened_and_refuses_requests_without_the_gateway_secret()
+    {
+        await _control.ProvisionAsync("carol");
+        var workspace = await _control.WaitForStateAsync("carol", WorkspaceState.Running, StateTimeout);
+
+        var container = await _control.Docker.Containers.InspectContainerAsync(workspace.ContainerId);
+        Assert.Equal("10001:10001", container.Config.User);
+        Assert.True(container.HostConfig.ReadonlyRootfs);
+        Assert.Equal(["ALL"], container.HostConfig.CapDrop);
+        Assert.Empty(container.HostConfig.CapAdd ?? []);
+        Assert.Contains("no-new-privileges", container.HostConfig.SecurityOpt);
+        Assert.True(container.HostConfig.Memory > 0);
+        Assert.True(container.HostConfig.NanoCPUs > 0);
+        Assert.True(container.HostConfig.PidsLimit > 0);
+        Assert.False(container.HostConfig.Privileged);
+        Assert.DoesNotContain(container.Mounts, m => m.Type == "bind");
+        var bindings = container.NetworkSettings.Ports.SelectMany(p => p.Value ?? []).ToList();
+        Assert.NotEmpty(bindings);
+        Assert.All(bindings, b => Assert.Equal("127.0.0.1", b.HostIP));
+        Assert.Equal("carol", container.Config.Labels["saaspanel.user"]);
+        Assert.Equal(_control.Data.InstanceId, container.Config.Labels["saaspanel.instance"]);
+
+        using var http = new HttpClient();
+        var response = await http.GetAsync($"http://127.0.0.1:{workspace.HostPort}/");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("carol@example.com", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The page as the gateway will fetch it: loopback port plus the secret from the change stream.</summary>
+    private async Task<HttpStatusCode> GatewayStatusAsync(WorkspaceDto workspace)
+    {
+        var secret = await ChangeStream.ReadSecretAsync(_control.Api, workspace.UserName);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{workspace.HostPort}/");
+        request.Headers.Add(GatewaySecretMiddleware.HeaderName, secret);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private async Task WaitUntilGoneAsync(string user)
+    {
+        var deadline = DateTime.UtcNow + StateTimeout;
+        while (await _control.GetAsync(user) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{user} was not removed within {StateTimeout.TotalSeconds} s");
+            await Task.Delay(50);
+        }
+    }
+}
