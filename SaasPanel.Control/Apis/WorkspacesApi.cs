@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +14,6 @@ namespace SaasPanel.Control.Apis;
 /// <summary>The REST API under <c>/api</c>: workspaces, their logs and stats, the audit log and the change stream.</summary>
 public static class WorkspacesApi
 {
-    private const int MaxPageSize = 200;
     private const int MaxLogLines = 5000;
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
@@ -49,27 +47,16 @@ public static class WorkspacesApi
     }
 
     public static async Task<Results<Ok<Page<WorkspaceDto>>, ValidationProblem>> ListAsync(ControlDbContext db,
-        int page = 1, int pageSize = 50, WorkspaceState? state = null, string? search = null, CancellationToken cancellationToken = default)
+        int page = 1, int pageSize = 50, WorkspaceState? state = null, string? search = null,
+        WorkspaceSort sort = WorkspaceSort.Name, bool descending = false, CancellationToken cancellationToken = default)
     {
-        if (ValidatePaging(page, pageSize) is { } invalid)
+        var query = new WorkspaceQuery(page, pageSize, state, search, sort, descending);
+        if (!query.IsValid)
         {
-            return invalid;
+            return PagingProblem();
         }
 
-        var query = db.Workspaces.AsNoTracking();
-        if (state is not null)
-        {
-            query = query.Where(w => w.State == state);
-        }
-
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var pattern = $"%{search.Trim()}%";
-            query = query.Where(w => EF.Functions.Like(w.UserName, pattern) || EF.Functions.Like(w.Email, pattern));
-        }
-
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderBy(w => w.UserName).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var (items, total) = await query.RunAsync(db, cancellationToken);
         return TypedResults.Ok(new Page<WorkspaceDto>(items.Select(WorkspaceDto.From).ToList(), page, pageSize, total));
     }
 
@@ -88,18 +75,8 @@ public static class WorkspacesApi
     public static async Task<Results<Created<WorkspaceDto>, Ok<WorkspaceDto>, ValidationProblem, ProblemHttpResult>> ProvisionAsync(
         string user, ProvisionRequest request, WorkspaceCommands commands, HttpContext http, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (WorkspaceName.Validate(user) is { } nameError)
-        {
-            errors["user"] = [nameError];
-        }
-
         var email = request.Email?.Trim() ?? "";
-        if (email.Length is 0 or > 254 || !MailAddress.TryCreate(email, out var address) || address.Address != email)
-        {
-            errors["email"] = ["A valid email address is required."];
-        }
-
+        var errors = ProvisionValidation.Validate(user, email);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -218,9 +195,9 @@ public static class WorkspacesApi
     public static async Task<Results<Ok<Page<AuditEntry>>, ValidationProblem>> AuditAsync(ControlDbContext db,
         int page = 1, int pageSize = 50, string? user = null, string? action = null, CancellationToken cancellationToken = default)
     {
-        if (ValidatePaging(page, pageSize) is { } invalid)
+        if (!new WorkspaceQuery(page, pageSize).IsValid)
         {
-            return invalid;
+            return PagingProblem();
         }
 
         var query = db.Audit.AsNoTracking();
@@ -254,12 +231,15 @@ public static class WorkspacesApi
         http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
         var output = http.Response.BodyWriter;
         var options = json.Value.SerializerOptions;
+        // Routes (address, gateway secret) go to the gateway's service token only, never to a browser.
+        var withRoutes = http.User.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName;
+        string Serialize(WorkspaceChange change) => JsonSerializer.Serialize(withRoutes ? change : change.WithoutRoute(), options);
 
         try
         {
             foreach (var workspace in snapshot)
             {
-                await WriteEventAsync(http.Response, "workspace", JsonSerializer.Serialize(WorkspaceChange.From(workspace), options), cancellationToken);
+                await WriteEventAsync(http.Response, "workspace", Serialize(WorkspaceChange.From(workspace)), cancellationToken);
             }
 
             await WriteEventAsync(http.Response, "ready", "{}", cancellationToken);
@@ -288,7 +268,7 @@ public static class WorkspacesApi
 
                 while (subscription.Changes.TryRead(out var change))
                 {
-                    await WriteEventAsync(http.Response, "workspace", JsonSerializer.Serialize(change, options), cancellationToken);
+                    await WriteEventAsync(http.Response, "workspace", Serialize(change), cancellationToken);
                 }
 
                 await output.FlushAsync(cancellationToken);
@@ -311,13 +291,11 @@ public static class WorkspacesApi
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [error] })
             : null;
 
-    private static ValidationProblem? ValidatePaging(int page, int pageSize) =>
-        page < 1 || pageSize is < 1 or > MaxPageSize
-            ? TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["page"] = [$"page starts at 1 and pageSize is 1 to {MaxPageSize}."],
-            })
-            : null;
+    private static ValidationProblem PagingProblem() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]>
+        {
+            ["page"] = [$"page starts at 1 and pageSize is 1 to {WorkspaceQuery.MaxPageSize}."],
+        });
 
     private static ProblemHttpResult NotFound(string user) =>
         TypedResults.Problem($"There is no workspace named '{user}'.", statusCode: StatusCodes.Status404NotFound, title: "No such workspace");

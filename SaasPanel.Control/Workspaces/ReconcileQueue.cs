@@ -1,9 +1,12 @@
+using System.Diagnostics;
+
 namespace SaasPanel.Control.Workspaces;
 
 /// <summary>
 /// The reconciler's work queue of user names: each name is queued at most once, and is never
 /// handed to two workers at the same time; a name signalled while being worked on is queued
-/// again when that work is done (the controller work-queue pattern).
+/// again when that work is done (the controller work-queue pattern). The trace of whoever asked is
+/// kept with the name, so the reconcile shows up in the trace of the request that caused it.
 /// </summary>
 public sealed class ReconcileQueue
 {
@@ -12,12 +15,18 @@ public sealed class ReconcileQueue
     private readonly HashSet<string> _queued = [];
     private readonly HashSet<string> _active = [];
     private readonly HashSet<string> _dirty = [];
+    private readonly Dictionary<string, ActivityContext> _causes = [];
     private readonly SemaphoreSlim _available = new(0);
 
-    public void Enqueue(string userName)
+    public void Enqueue(string userName, ActivityContext cause = default)
     {
         lock (_gate)
         {
+            if (cause != default)
+            {
+                _causes[userName] = cause;
+            }
+
             if (_active.Contains(userName))
             {
                 _dirty.Add(userName);
@@ -35,7 +44,7 @@ public sealed class ReconcileQueue
         _available.Release();
     }
 
-    public async Task<string> DequeueAsync(CancellationToken cancellationToken)
+    public async Task<(string UserName, ActivityContext Cause)> DequeueAsync(CancellationToken cancellationToken)
     {
         await _available.WaitAsync(cancellationToken);
         lock (_gate)
@@ -43,7 +52,8 @@ public sealed class ReconcileQueue
             var userName = _queue.Dequeue();
             _queued.Remove(userName);
             _active.Add(userName);
-            return userName;
+            _causes.Remove(userName, out var cause);
+            return (userName, cause);
         }
     }
 

@@ -9,7 +9,7 @@ public sealed record WorkspaceChange(
     WorkspaceState State,
     DesiredState DesiredState,
     string? Address,
-    string GatewaySecret,
+    string? GatewaySecret,
     int Generation,
     string? LastError)
 {
@@ -21,6 +21,9 @@ public sealed record WorkspaceChange(
         workspace.GatewaySecret,
         workspace.Generation,
         workspace.LastError);
+
+    /// <summary>The change without its route (address and secret): what a browser may see.</summary>
+    public WorkspaceChange WithoutRoute() => this with { Address = null, GatewaySecret = null };
 
     public static WorkspaceChange Removed(Workspace workspace) =>
         From(workspace) with { State = WorkspaceState.Deleted, DesiredState = DesiredState.Deleted, Address = null };

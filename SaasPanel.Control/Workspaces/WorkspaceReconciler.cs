@@ -28,7 +28,7 @@ public sealed partial class WorkspaceReconciler(
     private string? _imageId;
 
     /// <summary>Asks for this user's workspace to be converged soon.</summary>
-    public void Wake(string userName) => _queue.Enqueue(userName);
+    public void Wake(string userName) => _queue.Enqueue(userName, Activity.Current?.Context ?? default);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,9 +92,10 @@ public sealed partial class WorkspaceReconciler(
         while (!stoppingToken.IsCancellationRequested)
         {
             string userName;
+            ActivityContext cause;
             try
             {
-                userName = await _queue.DequeueAsync(stoppingToken);
+                (userName, cause) = await _queue.DequeueAsync(stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -103,7 +104,7 @@ public sealed partial class WorkspaceReconciler(
 
             try
             {
-                await ReconcileAsync(userName, stoppingToken);
+                await ReconcileAsync(userName, cause, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -118,9 +119,9 @@ public sealed partial class WorkspaceReconciler(
     }
 
     /// <summary>Brings one user's containers and data in line with their workspace row (or its absence).</summary>
-    internal async Task ReconcileAsync(string userName, CancellationToken cancellationToken)
+    private async Task ReconcileAsync(string userName, ActivityContext cause, CancellationToken cancellationToken)
     {
-        using var activity = ControlTelemetry.ActivitySource.StartActivity("reconcile workspace");
+        using var activity = ControlTelemetry.ActivitySource.StartActivity("reconcile workspace", ActivityKind.Internal, cause);
         activity?.SetTag("saaspanel.user", userName);
         var started = Stopwatch.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();
