@@ -27,6 +27,8 @@ public sealed class GatewayTransformer : HttpTransformer
         proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, request.Path.Value.AsSpan(prefix.Length).ToString(), request.QueryString);
 
         var headers = proxyRequest.Headers;
+        // The container sees the public host, never its own address, so nothing it echoes can leak it.
+        headers.Host = request.Host.Value;
         headers.Authorization = null;
         headers.Remove(GatewaySecretHeader);
         headers.Remove(ForwardedPrefixHeader);

@@ -7,7 +7,8 @@ namespace SaasPanel.Tests.Infrastructure;
 /// One service in memory with its own SQLite file in a scratch directory, so integration tests
 /// run against real EF Core migrations without touching the developer's data.
 /// </summary>
-public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ServiceFactory<TEntryPoint>(
+    string connectionName, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development")
     : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
     public string DataDirectory { get; } = TestPaths.NewScratchDirectory(connectionName);
@@ -16,7 +17,7 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         builder.UseSetting($"ConnectionStrings:{connectionName}", $"Data Source={DatabasePath}");
         builder.UseSetting("DataProtection:KeyDirectory", Path.Combine(DataDirectory, "keys"));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
