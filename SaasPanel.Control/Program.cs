@@ -1,3 +1,4 @@
+using SaasPanel.Control.Apis;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Extensions;
 
@@ -10,8 +11,14 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync<ControlDbContext>();
 
+app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapWorkspacesApi();
 app.MapStaticAssets();
 app.MapRazorPages();
 

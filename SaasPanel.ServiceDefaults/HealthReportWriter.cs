@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,7 +8,12 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>Writes a health report as JSON: overall status plus each entry's status and description.</summary>
 internal static class HealthReportWriter
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        // Descriptions are read by people (curl, the dashboard): keep quotes and apostrophes as they are.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {

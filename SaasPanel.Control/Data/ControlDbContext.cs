@@ -7,6 +7,11 @@ public sealed class ControlDbContext(DbContextOptions<ControlDbContext> options)
 {
     public DbSet<Workspace> Workspaces => Set<Workspace>();
 
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlDbContext).Assembly);
 }

@@ -9,8 +9,13 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
     public void Configure(EntityTypeBuilder<Workspace> builder)
     {
         builder.HasIndex(w => w.UserName).IsUnique();
-        builder.Property(w => w.UserName).HasMaxLength(32);
+        builder.HasIndex(w => w.State);
+        builder.Property(w => w.UserName).HasMaxLength(WorkspaceName.MaxLength);
         builder.Property(w => w.Email).HasMaxLength(254);
+        builder.Property(w => w.GatewaySecret).HasMaxLength(64);
         builder.Property(w => w.DesiredState).HasConversion<string>().HasMaxLength(16);
+        builder.Property(w => w.State).HasConversion<string>().HasMaxLength(16);
+        builder.Property(w => w.ContainerId).HasMaxLength(64);
+        builder.Property(w => w.LastError).HasMaxLength(1000);
     }
 }

@@ -1,5 +1,11 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using SaasPanel.Control.Apis;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
+using SaasPanel.Control.Security;
+using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Extensions;
 
@@ -9,17 +15,53 @@ internal static class ApplicationServiceExtensions
     {
         builder.AddSqliteDatabase<ControlDbContext>("control");
 
-        builder.Services.AddOptions<RuntimeOptions>()
-            .BindConfiguration(RuntimeOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddOptions<RuntimeOptions>().BindConfiguration(RuntimeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ControlApiOptions>().BindConfiguration(ControlApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DockerEngine>();
+        builder.Services.AddSingleton<IWorkspaceRuntime, DockerWorkspaceRuntime>();
+        builder.Services.AddSingleton<WorkspaceChangeFeed>();
+        builder.Services.AddSingleton<WorkspaceHealthProbe>();
+        builder.Services.AddSingleton<ControlTelemetry>();
+        builder.Services.AddSingleton<WorkspaceReconciler>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WorkspaceReconciler>());
+        builder.Services.AddScoped<WorkspaceCommands>();
+
         builder.Services.AddHealthChecks()
             .AddCheck<DockerEngineHealthCheck>("docker-engine")
             .AddCheck<UserAppImageHealthCheck>("userapp-image");
 
+        builder.AddSharedSignIn(options =>
+        {
+            options.LoginPath = "/login";
+            // The API answers 401/403 with problem details; only pages redirect to the sign-in form.
+            options.Events.OnRedirectToLogin = context => RejectApiOr(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => RejectApiOr(context, StatusCodes.Status403Forbidden);
+        }).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(ControlPolicies.Admin, policy => policy
+            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, CookieAuthenticationDefaults.AuthenticationScheme)
+            .RequireRole(SharedSignInExtensions.AdminRole));
+
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddOpenApi();
         builder.Services.AddRazorPages();
+    }
+
+    private static Task RejectApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
     }
 }

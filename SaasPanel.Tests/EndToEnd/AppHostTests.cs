@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using SaasPanel.Tests.Infrastructure;
 
@@ -25,6 +26,8 @@ public sealed class AppHostTests
         await using var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
 
+        // The UserApp image build is a resource of its own (visible in the dashboard) that Control waits for.
+        await app.ResourceNotifications.WaitForResourceAsync("userapp-image", KnownResourceStates.Finished, timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("control", timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("auth", timeout.Token);
 

@@ -15,11 +15,18 @@ public sealed class ServiceFactory<TEntryPoint>(
 
     public string DatabasePath => Path.Combine(DataDirectory, connectionName + ".db");
 
+    /// <summary>This factory's own engine label: a Control in a test never sees (or prunes) anyone else's containers.</summary>
+    public string InstanceId { get; } = TestPaths.NewInstanceId(connectionName);
+
+    public string ApiKey { get; } = $"test-api-key-{Guid.NewGuid():N}";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
         builder.UseSetting($"ConnectionStrings:{connectionName}", $"Data Source={DatabasePath}");
         builder.UseSetting("DataProtection:KeyDirectory", Path.Combine(DataDirectory, "keys"));
+        builder.UseSetting("Runtime:InstanceId", InstanceId);
+        builder.UseSetting("ControlApi:ApiKey", ApiKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

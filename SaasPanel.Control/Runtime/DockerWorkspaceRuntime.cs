@@ -1,0 +1,336 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+
+namespace SaasPanel.Control.Runtime;
+
+/// <summary>
+/// Workspaces as Docker containers: one per user, hardened, its port published on 127.0.0.1 only,
+/// its files on a named volume that outlives the container (image rolls keep the user's data).
+/// </summary>
+internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<RuntimeOptions> options) : IWorkspaceRuntime
+{
+    private const string WorkspaceDirectory = "/workspace";
+    private const string ContainerUser = "10001:10001";
+
+    private readonly RuntimeOptions _options = options.Value;
+
+    private DockerClient Docker => engine.Client;
+
+    private Dictionary<string, IDictionary<string, bool>> InstanceFilter(string? type = null, string? userName = null)
+    {
+        var labels = new Dictionary<string, bool> { [$"{WorkspaceLabels.Instance}={_options.InstanceId}"] = true };
+        if (userName is not null)
+        {
+            labels[$"{WorkspaceLabels.User}={userName}"] = true;
+        }
+
+        var filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels };
+        if (type is not null)
+        {
+            filters["type"] = new Dictionary<string, bool> { [type] = true };
+        }
+
+        return filters;
+    }
+
+    public async Task<string> ResolveImageAsync(CancellationToken cancellationToken) =>
+        (await Docker.Images.InspectImageAsync(_options.Image, cancellationToken)).ID;
+
+    public async Task<IReadOnlyList<WorkspaceContainer>> ListAsync(string? userName, CancellationToken cancellationToken)
+    {
+        var containers = await Docker.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = InstanceFilter(userName: userName) }, cancellationToken);
+        return containers
+            .Where(c => c.Labels.ContainsKey(WorkspaceLabels.User))
+            .Select(c => new WorkspaceContainer(
+                c.ID,
+                c.Labels[WorkspaceLabels.User],
+                ParseGeneration(c.Labels),
+                c.ImageID,
+                c.State == "running",
+                c.Status,
+                c.Ports.FirstOrDefault(p => p.PrivatePort == 8080 && p.PublicPort > 0)?.PublicPort,
+                StartedAt: null))
+            .ToList();
+    }
+
+    public async Task<WorkspaceContainer?> InspectAsync(string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var container = await Docker.Containers.InspectContainerAsync(containerId, cancellationToken);
+            return ToWorkspaceContainer(container);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<WorkspaceContainer> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken)
+    {
+        var name = WorkspaceLabels.ContainerName(_options.InstanceId, spec.UserName);
+        try
+        {
+            var created = await Docker.Containers.CreateContainerAsync(CreateParameters(name, spec), cancellationToken);
+            return await InspectAsync(created.ID, cancellationToken)
+                ?? throw new WorkspaceRuntimeException($"Container {name} vanished right after it was created.");
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Someone (an earlier run that crashed, a parallel pass) created it already: adopt it only if it is ours.
+            var existing = await Docker.Containers.InspectContainerAsync(name, cancellationToken);
+            var labels = existing.Config.Labels ?? new Dictionary<string, string>();
+            if (Lookup(labels, WorkspaceLabels.Instance) != _options.InstanceId
+                || Lookup(labels, WorkspaceLabels.User) != spec.UserName)
+            {
+                throw new WorkspaceRuntimeException(
+                    $"A container named {name} exists that this SaasPanel installation does not own; rename or remove it.");
+            }
+
+            return ToWorkspaceContainer(existing);
+        }
+    }
+
+    private CreateContainerParameters CreateParameters(string name, WorkspaceSpec spec)
+    {
+        var labels = new Dictionary<string, string>
+        {
+            [WorkspaceLabels.Managed] = "true",
+            [WorkspaceLabels.Instance] = _options.InstanceId,
+            [WorkspaceLabels.User] = spec.UserName,
+            [WorkspaceLabels.Generation] = spec.Generation.ToString(CultureInfo.InvariantCulture),
+        };
+        var memoryBytes = _options.MemoryLimitMb * 1024L * 1024L;
+        return new CreateContainerParameters
+        {
+            Name = name,
+            Image = spec.ImageId,
+            User = ContainerUser,
+            Labels = labels,
+            Env = [$"USERNAME={spec.UserName}", $"EMAIL={spec.Email}", $"GATEWAY_SECRET={spec.GatewaySecret}", $"WORKSPACE_DIR={WorkspaceDirectory}"],
+            ExposedPorts = new Dictionary<string, EmptyStruct> { [WorkspaceLabels.ContainerPort] = default },
+            HostConfig = new HostConfig
+            {
+                // Loopback only, engine-assigned: the gateway dials it; nothing outside this host can.
+                PortBindings = new Dictionary<string, IList<PortBinding>>
+                {
+                    [WorkspaceLabels.ContainerPort] = [new PortBinding { HostIP = "127.0.0.1", HostPort = "" }],
+                },
+                ReadonlyRootfs = true,
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                Memory = memoryBytes,
+                MemorySwap = memoryBytes,
+                NanoCPUs = (long)(_options.CpuLimit * 1_000_000_000),
+                PidsLimit = _options.PidsLimit,
+                Tmpfs = new Dictionary<string, string> { ["/tmp"] = $"rw,noexec,nosuid,size={_options.TmpSizeMb}m" },
+                Mounts =
+                [
+                    new Mount
+                    {
+                        Type = "volume",
+                        Source = VolumeName(spec.UserName),
+                        Target = WorkspaceDirectory,
+                        VolumeOptions = new VolumeOptions { Labels = labels },
+                    },
+                ],
+                // The reconciler decides what runs; the engine must not restart anything on its own.
+                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
+                LogConfig = new LogConfig
+                {
+                    Type = "json-file",
+                    Config = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "2" },
+                },
+            },
+        };
+    }
+
+    private string VolumeName(string userName) => WorkspaceLabels.ContainerName(_options.InstanceId, userName) + "-workspace";
+
+    public async Task StartAsync(string containerId, CancellationToken cancellationToken) =>
+        await Docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
+
+    public async Task StopAsync(string containerId, CancellationToken cancellationToken) =>
+        await Docker.Containers.StopContainerAsync(containerId,
+            new ContainerStopParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken);
+
+    public async Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
+        await Docker.Containers.RestartContainerAsync(containerId,
+            new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken);
+
+    public async Task RemoveAsync(string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Docker.Containers.RemoveContainerAsync(containerId,
+                new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // Already gone: that is the state we wanted.
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // "removal already in progress" (a parallel pass or an engine event): it will be gone.
+        }
+    }
+
+    public async Task RemoveDataAsync(string userName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Docker.Volumes.RemoveAsync(VolumeName(userName), force: true, cancellationToken);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // No volume: nothing to remove.
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken)
+    {
+        var volumes = await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = InstanceFilter() }, cancellationToken);
+        return (volumes.Volumes ?? [])
+            .Select(v => Lookup(v.Labels, WorkspaceLabels.User))
+            .OfType<string>()
+            .ToList();
+    }
+
+    public async IAsyncEnumerable<string> GetLogsAsync(string containerId, int tail, bool follow,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stream = await Docker.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Timestamps = true,
+            Follow = follow,
+            Tail = tail.ToString(CultureInfo.InvariantCulture),
+        }, cancellationToken);
+
+        var buffer = new byte[16 * 1024];
+        var pending = new StringBuilder();
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+            if (read.EOF)
+            {
+                break;
+            }
+
+            pending.Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
+            var text = pending.ToString();
+            var lastNewLine = text.LastIndexOf('\n');
+            if (lastNewLine < 0)
+            {
+                continue;
+            }
+
+            foreach (var line in text[..lastNewLine].Split('\n'))
+            {
+                yield return line.TrimEnd('\r');
+            }
+
+            pending.Clear().Append(text[(lastNewLine + 1)..]);
+        }
+
+        if (pending.Length > 0)
+        {
+            yield return pending.ToString();
+        }
+    }
+
+    public async Task<WorkspaceStats> GetStatsAsync(string containerId, CancellationToken cancellationToken)
+    {
+        ContainerStatsResponse? stats = null;
+        await Docker.Containers.GetContainerStatsAsync(containerId, new ContainerStatsParameters { Stream = false },
+            new SynchronousProgress<ContainerStatsResponse>(s => stats = s), cancellationToken);
+        if (stats is null)
+        {
+            throw new WorkspaceRuntimeException($"The engine returned no statistics for container {containerId}.");
+        }
+
+        var cpuDelta = (double)stats.CPUStats.CPUUsage.TotalUsage - stats.PreCPUStats.CPUUsage.TotalUsage;
+        var systemDelta = (double)stats.CPUStats.SystemUsage - stats.PreCPUStats.SystemUsage;
+        var cpus = stats.CPUStats.OnlineCPUs > 0 ? stats.CPUStats.OnlineCPUs : 1;
+        var cpuPercent = systemDelta > 0 && cpuDelta > 0 ? cpuDelta / systemDelta * cpus * 100 : 0;
+        // As `docker stats` does: page cache is reclaimable, so it is not counted as used.
+        var cache = Math.Max(Lookup(stats.MemoryStats.Stats, "total_inactive_file"), Lookup(stats.MemoryStats.Stats, "inactive_file"));
+        var memory = (long)(stats.MemoryStats.Usage - Math.Min(cache, stats.MemoryStats.Usage));
+        return new WorkspaceStats(Math.Round(cpuPercent, 2), memory, (long)stats.MemoryStats.Limit, (int)stats.PidsStats.Current);
+    }
+
+    public async IAsyncEnumerable<WorkspaceContainerEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
+        var monitor = Task.Run(async () =>
+        {
+            try
+            {
+                await Docker.System.MonitorEventsAsync(new ContainerEventsParameters { Filters = InstanceFilter("container") },
+                    new SynchronousProgress<Message>(message => events.Writer.TryWrite(message)), cancellationToken);
+                events.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                events.Writer.TryComplete(ex);
+            }
+        }, cancellationToken);
+
+        await foreach (var message in events.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (message.Actor is { } actor && Lookup(actor.Attributes, WorkspaceLabels.User) is { } user)
+            {
+                yield return new WorkspaceContainerEvent(message.Action, actor.ID, user);
+            }
+        }
+
+        await monitor;
+    }
+
+    public async Task<EngineInfo> GetEngineInfoAsync(CancellationToken cancellationToken)
+    {
+        var info = await Docker.System.GetSystemInfoAsync(cancellationToken);
+        var version = await Docker.System.GetVersionAsync(cancellationToken);
+        return new EngineInfo(engine.Endpoint, info.ServerVersion, version.APIVersion, info.OperatingSystem,
+            (int)info.NCPU, info.MemTotal, (int)info.ContainersRunning);
+    }
+
+    private static WorkspaceContainer ToWorkspaceContainer(ContainerInspectResponse container)
+    {
+        var labels = container.Config.Labels ?? new Dictionary<string, string>();
+        var binding = Lookup(container.NetworkSettings?.Ports, WorkspaceLabels.ContainerPort)?.FirstOrDefault();
+        return new WorkspaceContainer(
+            container.ID,
+            Lookup(labels, WorkspaceLabels.User) ?? "",
+            ParseGeneration(labels),
+            container.Image,
+            container.State.Running,
+            container.State.Status,
+            int.TryParse(binding?.HostPort, CultureInfo.InvariantCulture, out var port) ? port : null,
+            DateTime.TryParse(container.State.StartedAt, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var started) && started.Year > 1
+                ? started : null);
+    }
+
+    private static int ParseGeneration(IDictionary<string, string> labels) =>
+        int.TryParse(Lookup(labels, WorkspaceLabels.Generation), CultureInfo.InvariantCulture, out var generation) ? generation : 0;
+
+    private static TValue? Lookup<TValue>(IDictionary<string, TValue>? values, string key) =>
+        values is not null && values.TryGetValue(key, out var value) ? value : default;
+
+    /// <summary>Unlike <see cref="Progress{T}"/>, reports on the caller's thread, in order.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
+
+public sealed class WorkspaceRuntimeException(string message) : Exception(message);

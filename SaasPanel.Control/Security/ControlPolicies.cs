@@ -1,0 +1,7 @@
+namespace SaasPanel.Control.Security;
+
+public static class ControlPolicies
+{
+    /// <summary>An admin: signed in with the shared cookie as admin, or presenting the API key.</summary>
+    public const string Admin = "admin";
+}

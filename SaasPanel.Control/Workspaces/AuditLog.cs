@@ -1,0 +1,22 @@
+using SaasPanel.Control.Data;
+
+namespace SaasPanel.Control.Workspaces;
+
+/// <summary>Writes audit rows: every API action and every transition the reconciler makes.</summary>
+public static class AuditLog
+{
+    public const string ReconcilerActor = "reconciler";
+
+    public static void Record(ControlDbContext db, TimeProvider clock, string actor, string action, string userName,
+        string outcome, string? detail = null, string? source = null) =>
+        db.Audit.Add(new AuditEntry
+        {
+            At = clock.GetUtcNow().UtcDateTime,
+            Actor = actor,
+            Action = action,
+            UserName = userName,
+            Outcome = outcome,
+            Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
+            Source = source,
+        });
+}

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace SaasPanel.Control.Workspaces;
+
+/// <summary>
+/// Fans every workspace change out to the live subscribers (the gateway, the panel). A subscriber
+/// that falls too far behind is cut off rather than silently skipped, so it reconnects and gets a
+/// fresh snapshot instead of a wrong picture.
+/// </summary>
+public sealed class WorkspaceChangeFeed
+{
+    private const int SubscriberBacklog = 10_000;
+
+    private readonly ConcurrentDictionary<Channel<WorkspaceChange>, byte> _subscribers = new();
+
+    public void Publish(WorkspaceChange change)
+    {
+        foreach (var subscriber in _subscribers.Keys)
+        {
+            if (!subscriber.Writer.TryWrite(change))
+            {
+                subscriber.Writer.TryComplete(new InvalidOperationException("The subscriber fell behind the change stream."));
+                _subscribers.TryRemove(subscriber, out _);
+            }
+        }
+    }
+
+    public Subscription Subscribe()
+    {
+        var channel = Channel.CreateBounded<WorkspaceChange>(new BoundedChannelOptions(SubscriberBacklog)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _subscribers.TryAdd(channel, 0);
+        return new Subscription(this, channel);
+    }
+
+    public sealed class Subscription(WorkspaceChangeFeed feed, Channel<WorkspaceChange> channel) : IDisposable
+    {
+        public ChannelReader<WorkspaceChange> Changes => channel.Reader;
+
+        public void Dispose()
+        {
+            feed._subscribers.TryRemove(channel, out _);
+            channel.Writer.TryComplete();
+        }
+    }
+}

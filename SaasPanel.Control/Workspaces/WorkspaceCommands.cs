@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using SaasPanel.Control.Data;
+
+namespace SaasPanel.Control.Workspaces;
+
+/// <summary>Who asked for a change, for the audit log.</summary>
+public sealed record Caller(string Actor, string? Source);
+
+public enum CommandOutcome
+{
+    Created,
+    Unchanged,
+    Accepted,
+    NotFound,
+    Conflict,
+}
+
+public sealed record CommandResult(CommandOutcome Outcome, Workspace? Workspace, string? Problem = null);
+
+/// <summary>
+/// Changes to what workspaces should be (the API and the panel both go through here): each writes the
+/// desired state and an audit row in one transaction, then tells the feed and wakes the reconciler.
+/// </summary>
+public sealed class WorkspaceCommands(ControlDbContext db, WorkspaceChangeFeed feed, WorkspaceReconciler reconciler, TimeProvider clock)
+{
+    /// <summary>Creates the workspace (desired: running) or returns the existing one; safe to repeat and to race.</summary>
+    public async Task<CommandResult> ProvisionAsync(string userName, string email, Caller caller, CancellationToken cancellationToken)
+    {
+        var existing = await FindAsync(userName, cancellationToken);
+        if (existing is not null)
+        {
+            return await ProvisionExistingAsync(existing, email, caller, cancellationToken);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var workspace = new Workspace
+        {
+            UserName = userName,
+            Email = email,
+            GatewaySecret = RandomNumberGenerator.GetHexString(64, lowercase: true),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Workspaces.Add(workspace);
+        AuditLog.Record(db, clock, caller.Actor, "provision", userName, "created", email, caller.Source);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent provision of the same name won the unique index: this one is a repeat of it.
+            db.ChangeTracker.Clear();
+            var winner = await FindAsync(userName, cancellationToken);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return await ProvisionExistingAsync(winner, email, caller, cancellationToken);
+        }
+
+        Changed(workspace);
+        return new CommandResult(CommandOutcome.Created, workspace);
+    }
+
+    private async Task<CommandResult> ProvisionExistingAsync(Workspace existing, string email, Caller caller, CancellationToken cancellationToken)
+    {
+        if (existing.DesiredState == DesiredState.Deleted)
+        {
+            return new CommandResult(CommandOutcome.Conflict, existing,
+                $"Workspace '{existing.UserName}' is being deleted; provision it again once it is gone.");
+        }
+
+        if (existing.Email == email)
+        {
+            return new CommandResult(CommandOutcome.Unchanged, existing);
+        }
+
+        existing.Email = email;
+        existing.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Workspaces.Where(w => w.Id == existing.Id).ExecuteUpdateAsync(update => update
+            .SetProperty(w => w.Email, existing.Email)
+            .SetProperty(w => w.UpdatedAt, existing.UpdatedAt), cancellationToken);
+        AuditLog.Record(db, clock, caller.Actor, "update", existing.UserName, "ok", $"email {email}", caller.Source);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Changed(existing);
+        return new CommandResult(CommandOutcome.Unchanged, existing);
+    }
+
+    public Task<CommandResult> StartAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, "start", caller, w => w.DesiredState = DesiredState.Running, cancellationToken);
+
+    public Task<CommandResult> StopAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, "stop", caller, w => w.DesiredState = DesiredState.Stopped, cancellationToken);
+
+    public Task<CommandResult> RestartAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, "restart", caller, w =>
+        {
+            w.DesiredState = DesiredState.Running;
+            w.RestartRequestedAt = clock.GetUtcNow().UtcDateTime;
+        }, cancellationToken);
+
+    public Task<CommandResult> DeleteAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, "delete", caller, w =>
+        {
+            w.DesiredState = DesiredState.Deleted;
+            w.State = WorkspaceState.Deleting;
+        }, cancellationToken);
+
+    private async Task<CommandResult> ChangeAsync(string userName, string action, Caller caller, Action<Workspace> change,
+        CancellationToken cancellationToken)
+    {
+        var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
+        if (workspace is null)
+        {
+            return new CommandResult(CommandOutcome.NotFound, null);
+        }
+
+        if (workspace.DesiredState == DesiredState.Deleted)
+        {
+            return new CommandResult(CommandOutcome.Conflict, workspace, $"Workspace '{userName}' is being deleted.");
+        }
+
+        change(workspace);
+        workspace.Generation++;
+        workspace.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        AuditLog.Record(db, clock, caller.Actor, action, userName, "accepted", null, caller.Source);
+        await db.SaveChangesAsync(cancellationToken);
+        Changed(workspace);
+        return new CommandResult(CommandOutcome.Accepted, workspace);
+    }
+
+    private Task<Workspace?> FindAsync(string userName, CancellationToken cancellationToken) =>
+        db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
+
+    private void Changed(Workspace workspace)
+    {
+        feed.Publish(WorkspaceChange.From(workspace));
+        reconciler.Wake(workspace.UserName);
+    }
+}
