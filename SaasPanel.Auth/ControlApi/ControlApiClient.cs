@@ -30,7 +30,7 @@ public sealed class ControlApiClient(HttpClient http)
     }
 }
 
-/// <summary>How a call ended: done, worth retrying, or rejected for good (400, 409, 422).</summary>
+/// <summary>How a call ended: done, worth retrying, or rejected for good (400, 422; a 409 "being deleted" heals).</summary>
 public sealed record ControlCallResult(ControlCallOutcome Outcome, string? Error)
 {
     public static readonly ControlCallResult Done = new(ControlCallOutcome.Done, null);
@@ -45,7 +45,7 @@ public sealed record ControlCallResult(ControlCallOutcome Outcome, string? Error
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var error = $"{(int)response.StatusCode} {response.ReasonPhrase}: {body[..Math.Min(body.Length, 500)]}";
         // Only a verdict on the message itself is final; auth, routing and server trouble can heal.
-        var rejected = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity;
+        var rejected = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity;
         return new(rejected ? ControlCallOutcome.Rejected : ControlCallOutcome.Retry, error);
     }
 }
