@@ -146,7 +146,13 @@ public sealed class GatewayHttpClient : IDisposable
             ConnectTimeout = settings.ConnectTimeout,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
         });
-        RequestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.ActivityTimeout };
+        // Containers speak plain HTTP/1.1 on loopback; asking for HTTP/2 first would only cost a negotiation.
+        RequestConfig = new ForwarderRequestConfig
+        {
+            ActivityTimeout = settings.ActivityTimeout,
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
     }
 
     public HttpMessageInvoker Invoker { get; }

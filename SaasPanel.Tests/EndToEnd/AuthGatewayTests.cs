@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.EndToEnd;
@@ -124,6 +123,7 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
     public async Task Acceptance_4_registering_while_control_is_down_is_delivered_when_it_comes_back()
     {
         await panel.StopControlAsync();
+        var controlRunning = false;
         try
         {
             using var carol = panel.NewBrowser();
@@ -133,13 +133,17 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
             await Task.Delay(TimeSpan.FromSeconds(3)); // a few failed deliveries, as in a real outage
 
             await panel.StartControlAsync();
+            controlRunning = true;
 
             var page = await WaitForWorkspacePageAsync(carol, "carol", s_provisionDeadline);
             Assert.Contains("carol@example.com", await page.Content.ReadAsStringAsync());
         }
         finally
         {
-            await panel.StartControlAsync(); // leave Control running for the other tests, whatever happened
+            if (!controlRunning)
+            {
+                await panel.StartControlAsync(); // leave Control running for the other tests, whatever happened
+            }
         }
     }
 
