@@ -1,5 +1,8 @@
+using SaasPanel.Auth.Apis;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Extensions;
+using SaasPanel.Auth.Gateway;
+using SaasPanel.Auth.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,10 +12,17 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync<AuthDbContext>();
+await app.SeedAdminAsync();
 
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
 app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapRazorPages();
+app.MapWorkspaceStatusApi();
+app.MapGateway();
 
 app.Run();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPanel.Auth.Outbox;
 using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Data;
@@ -6,6 +7,8 @@ namespace SaasPanel.Auth.Data;
 public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuthDbContext).Assembly);

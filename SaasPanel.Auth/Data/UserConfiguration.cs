@@ -13,5 +13,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.UserName).HasMaxLength(32);
         builder.Property(u => u.Email).HasMaxLength(254);
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+        builder.Property(u => u.SecurityStamp).HasMaxLength(64);
+        builder.Ignore(u => u.IsAdmin);
     }
 }

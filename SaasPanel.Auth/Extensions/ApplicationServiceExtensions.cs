@@ -1,14 +1,105 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using SaasPanel.Auth.ControlApi;
 using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Gateway;
+using SaasPanel.Auth.Outbox;
+using SaasPanel.Auth.Security;
+using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Extensions;
 
 internal static class ApplicationServiceExtensions
 {
+    public const string AdminPolicy = "admin";
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        var services = builder.Services;
         builder.AddSqliteDatabase<AuthDbContext>("auth");
 
-        builder.Services.AddProblemDetails();
-        builder.Services.AddRazorPages();
+        services.AddValidatedOptions<AccountOptions>(AccountOptions.SectionName);
+        services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddValidatedOptions<ControlApiOptions>(ControlApiOptions.SectionName);
+        services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
+        services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton<UserSessionValidator>();
+        services.AddScoped<UserAccounts>();
+
+        builder.AddSharedSignIn(options =>
+        {
+            options.LoginPath = "/user/login";
+            options.LogoutPath = "/user/logout";
+            options.Events.OnValidatePrincipal = context =>
+                context.HttpContext.RequestServices.GetRequiredService<UserSessionValidator>().ValidatePrincipalAsync(context);
+            options.Events.OnRedirectToLogin = context =>
+            {
+                // Admin pages have their own sign-in form; everything else uses the user's.
+                var redirect = context.Request.Path.StartsWithSegments("/admin")
+                    ? context.RedirectUri.Replace(options.LoginPath, "/admin/login", StringComparison.Ordinal)
+                    : context.RedirectUri;
+                context.Response.Redirect(redirect);
+                return Task.CompletedTask;
+            };
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole(SharedSignInExtensions.AdminRole));
+        services.AddAntiforgery(options => options.Cookie.Name = "saaspanel.antiforgery");
+        services.AddSignInRateLimiting();
+
+        services.AddSingleton<OutboxSignal>();
+        services.AddHostedService<OutboxDispatcher>();
+        // The outbox is the retry policy for these calls; a second one underneath would only stall the dispatcher.
+        services.AddHttpClient<ControlApiClient>(ConfigureControlClient).WithoutServiceDefaultsResilience();
+
+        services.AddSingleton<GatewayRouteTable>();
+        services.AddSingleton<WorkspaceWaker>();
+        services.AddSingleton<GatewayHttpClient>();
+        services.AddHttpForwarder();
+        services.AddHostedService<WorkspaceChangeStream>();
+        services.AddHttpClient(WorkspaceChangeStream.HttpClientName, (provider, http) =>
+            {
+                ConfigureControlClient(provider, http);
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            // The change stream is one endless response: the standard handler's timeouts would cut it.
+            .WithoutServiceDefaultsResilience();
+
+        services.AddProblemDetails();
+        services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
+            options.Conventions.AllowAnonymousToPage("/Admin/Login");
+            options.Conventions.AuthorizePage("/User/Workspace");
+        });
     }
+
+    private static void ConfigureControlClient(IServiceProvider provider, HttpClient http)
+    {
+        var control = provider.GetRequiredService<IOptions<ControlApiOptions>>().Value;
+        http.BaseAddress = control.BaseAddress;
+        http.DefaultRequestHeaders.Add(ControlApiOptions.ApiKeyHeader, control.ApiKey);
+    }
+
+    /// <summary>Drops the standard resilience handler that ServiceDefaults adds to every client.</summary>
+    private static void WithoutServiceDefaultsResilience(this IHttpClientBuilder client)
+    {
+#pragma warning disable EXTEXP0001 // Experimental, but the supported way to undo ConfigureHttpClientDefaults for one client.
+        client.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+    }
+
+    private static void AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName) where TOptions : class =>
+        services.AddOptions<TOptions>().BindConfiguration(sectionName).ValidateDataAnnotations().ValidateOnStart();
 }

@@ -7,6 +7,7 @@ public sealed class User
 
     public required string UserName { get; set; }
 
+    /// <summary>Stored lower-cased, so uniqueness holds regardless of how it was typed.</summary>
     public required string Email { get; set; }
 
     /// <summary>ASP.NET Core Identity's <c>PasswordHasher</c> output; never the password itself.</summary>
@@ -14,7 +15,20 @@ public sealed class User
 
     public UserRole Role { get; set; } = UserRole.User;
 
+    /// <summary>Copied into the sign-in cookie; a cookie whose stamp no longer matches is rejected.</summary>
+    public string SecurityStamp { get; set; } = NewSecurityStamp();
+
+    public int FailedSignInCount { get; set; }
+
+    public DateTime? LockoutEndsAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
+
+    public DateTime? LastSignInAt { get; set; }
+
+    public bool IsAdmin => Role == UserRole.Admin;
+
+    public static string NewSecurityStamp() => Guid.NewGuid().ToString("N");
 }
 
 public enum UserRole

@@ -12,7 +12,7 @@ namespace SaasPanel.Tests.Infrastructure;
 /// data (a restart); the factory that created the data deletes it.
 /// </remarks>
 public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnlyDictionary<string, string?>? settings = null,
-    ServiceData? data = null) : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
+    ServiceData? data = null, string environment = "Development") : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
     public ServiceData Data { get; } = data ?? ServiceData.Create(connectionName);
 
@@ -35,7 +35,7 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         builder.UseSetting($"ConnectionStrings:{connectionName}", $"Data Source={DatabasePath}");
         builder.UseSetting("DataProtection:KeyDirectory", Path.Combine(DataDirectory, "keys"));
         builder.UseSetting("Runtime:InstanceId", InstanceId);

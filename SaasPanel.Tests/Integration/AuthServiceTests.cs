@@ -10,7 +10,7 @@ public sealed class AuthServiceTests
     [Fact]
     public async Task Starts_healthy_with_its_database_and_shows_a_page()
     {
-        await using var factory = new ServiceFactory<AuthDbContext>("auth");
+        await using var factory = AuthTestHost.Create($"http://127.0.0.1:{TestNetwork.FreePort()}/");
         using var client = factory.CreateClient();
 
         var health = await client.GetAsync("/health");

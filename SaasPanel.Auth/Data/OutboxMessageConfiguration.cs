@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasPanel.Auth.Outbox;
+
+namespace SaasPanel.Auth.Data;
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.Property(m => m.UserName).HasMaxLength(32);
+        builder.Property(m => m.Email).HasMaxLength(254);
+        builder.Property(m => m.LastError).HasMaxLength(1000);
+        // The dispatcher's query: undelivered, not given up on, due.
+        builder.HasIndex(m => new { m.DeliveredAt, m.FailedAt, m.NextAttemptAt });
+    }
+}

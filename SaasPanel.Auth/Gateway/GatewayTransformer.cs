@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace SaasPanel.Auth.Gateway;
+
+/// <summary>
+/// Shapes a request for a workspace container: strips the <c>/u/&lt;user&gt;</c> prefix (and says so in
+/// <c>X-Forwarded-Prefix</c>), adds the gateway secret, and removes what belongs to the panel —
+/// its cookies and any <c>Authorization</c>. On the way back it keeps the container's address out of
+/// redirects and stops the container from setting the panel's cookies.
+/// </summary>
+public sealed class GatewayTransformer : HttpTransformer
+{
+    public const string GatewaySecretHeader = "X-SaasPanel-Gateway-Secret";
+    public const string ForwardedPrefixHeader = "X-Forwarded-Prefix";
+
+    private static readonly object s_routeKey = new();
+
+    public static void SetRoute(HttpContext context, WorkspaceRoute route, string prefix) => context.Items[s_routeKey] = (route, prefix);
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var (route, prefix) = ((WorkspaceRoute, string))httpContext.Items[s_routeKey]!;
+        var request = httpContext.Request;
+
+        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, request.Path.Value.AsSpan(prefix.Length).ToString(), request.QueryString);
+
+        var headers = proxyRequest.Headers;
+        // The container sees the public host, never its own address, so nothing it echoes can leak it.
+        headers.Host = request.Host.Value;
+        headers.Authorization = null;
+        headers.Remove(GatewaySecretHeader);
+        headers.Remove(ForwardedPrefixHeader);
+        headers.Remove("X-Forwarded-For");
+        headers.Remove("X-Forwarded-Proto");
+        headers.Remove("X-Forwarded-Host");
+        headers.TryAddWithoutValidation(GatewaySecretHeader, route.GatewaySecret);
+        headers.TryAddWithoutValidation(ForwardedPrefixHeader, prefix);
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
+        headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        if (httpContext.Connection.RemoteIpAddress is { } remote)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
+        }
+
+        StripPanelCookies(headers);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (proxyResponse is null)
+        {
+            return proceed;
+        }
+
+        var (route, prefix) = ((WorkspaceRoute, string))httpContext.Items[s_routeKey]!;
+        var responseHeaders = httpContext.Response.Headers;
+        if (proxyResponse.Headers.Location is { IsAbsoluteUri: true } location
+            && string.Equals(location.Authority, route.Address, StringComparison.OrdinalIgnoreCase))
+        {
+            // The container redirected to its own address; point the browser at the gateway instead.
+            responseHeaders.Location = prefix + location.PathAndQuery + location.Fragment;
+        }
+
+        if (responseHeaders.SetCookie.Count > 0)
+        {
+            responseHeaders.SetCookie = responseHeaders.SetCookie.Where(cookie => cookie is null || !IsPanelCookie(cookie.AsSpan().TrimStart())).ToArray();
+        }
+
+        return proceed;
+    }
+
+    /// <summary>The panel's cookies: its session, its antiforgery tokens and ASP.NET Core's own (Control's on :5001 arrive here too).</summary>
+    public static bool IsPanelCookie(ReadOnlySpan<char> cookie) =>
+        cookie.StartsWith("saaspanel.", StringComparison.OrdinalIgnoreCase) || cookie.StartsWith(".AspNetCore.", StringComparison.OrdinalIgnoreCase);
+
+    private static void StripPanelCookies(HttpRequestHeaders headers)
+    {
+        if (!headers.TryGetValues("Cookie", out var values))
+        {
+            return;
+        }
+
+        var kept = new List<string>();
+        foreach (var value in values)
+        {
+            foreach (var part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!IsPanelCookie(part))
+                {
+                    kept.Add(part);
+                }
+            }
+        }
+
+        headers.Remove("Cookie");
+        if (kept.Count > 0)
+        {
+            headers.TryAddWithoutValidation("Cookie", string.Join("; ", kept));
+        }
+    }
+}

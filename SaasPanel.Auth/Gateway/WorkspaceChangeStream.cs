@@ -1,0 +1,107 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SaasPanel.Auth.ControlApi;
+
+namespace SaasPanel.Auth.Gateway;
+
+/// <summary>
+/// Keeps one server-sent-events connection to Control's <c>/api/workspaces/changes</c> and feeds
+/// <see cref="GatewayRouteTable"/>: the snapshot before <c>ready</c> replaces the table, every
+/// event after it updates one entry. Reconnects with exponential backoff when the stream ends.
+/// </summary>
+public sealed class WorkspaceChangeStream(
+    IHttpClientFactory httpClientFactory,
+    GatewayRouteTable routes,
+    IOptions<ControlApiOptions> options,
+    ILogger<WorkspaceChangeStream> logger) : BackgroundService
+{
+    public const string HttpClientName = "control-changes";
+    public const string ChangesPath = "api/workspaces/changes";
+
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await FollowAsync(() => failures = 0, stoppingToken);
+                GatewayLog.StreamEnded(logger);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                GatewayLog.StreamFailed(logger, failures + 1, exception.Message);
+            }
+
+            var settings = options.Value;
+            var delay = TimeSpan.FromMilliseconds(Math.Min(
+                settings.ReconnectDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures++, 16)),
+                settings.MaxReconnectDelay.TotalMilliseconds));
+            try
+            {
+                await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task FollowAsync(Action onSynchronized, CancellationToken cancellationToken)
+    {
+        var http = httpClientFactory.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Get, ChangesPath);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+
+        List<WorkspaceRoute>? snapshot = [];
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
+        {
+            switch (item.EventType)
+            {
+                case "workspace" when Parse(item.Data) is { } route:
+                    if (snapshot is null)
+                    {
+                        routes.Apply(route);
+                        GatewayLog.RouteChanged(logger, route.UserName, route.State, route.Generation);
+                    }
+                    else
+                    {
+                        snapshot.Add(route);
+                    }
+
+                    break;
+                case "ready" when snapshot is not null:
+                    routes.ReplaceAll(snapshot);
+                    GatewayLog.Synchronized(logger, routes.Count);
+                    snapshot = null;
+                    onSynchronized();
+                    break;
+            }
+        }
+    }
+
+    private WorkspaceRoute? Parse(string data)
+    {
+        try
+        {
+            var route = JsonSerializer.Deserialize<WorkspaceRoute>(data, s_json);
+            return route is { UserName.Length: > 0, State.Length: > 0 } ? route with { DesiredState = route.DesiredState ?? "" } : null;
+        }
+        catch (JsonException exception)
+        {
+            GatewayLog.BadEvent(logger, exception.Message);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SaasPanel.Auth.ControlApi;
+using SaasPanel.Auth.Data;
+
+namespace SaasPanel.Auth.Outbox;
+
+/// <summary>
+/// Delivers outbox messages to Control in the order they were written, per user. A message
+/// leaves the outbox only when Control confirmed it, so a crash or a Control outage at any
+/// point means a redelivery later, never a loss; Control's API is idempotent, so redelivery is harmless.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                wait = await DispatchDueAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                OutboxLog.PassFailed(logger, exception);
+                wait = options.Value.PollInterval;
+            }
+
+            try
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass over the due messages; returns how long to sleep before the next pass.</summary>
+    internal async Task<TimeSpan> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var control = scope.ServiceProvider.GetRequiredService<ControlApiClient>();
+        var settings = options.Value;
+
+        var pending = await db.OutboxMessages
+            .Where(m => m.DeliveredAt == null && m.FailedAt == null)
+            .OrderBy(m => m.Id)
+            .Take(settings.BatchSize)
+            .ToListAsync(cancellationToken);
+
+        // A user's messages must arrive in order: once one waits, the later ones for that user wait too.
+        var blockedUsers = new HashSet<string>(StringComparer.Ordinal);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var message in pending)
+        {
+            if (blockedUsers.Contains(message.UserName) || message.NextAttemptAt > now)
+            {
+                blockedUsers.Add(message.UserName);
+                continue;
+            }
+
+            var result = await DeliverAsync(control, message, cancellationToken);
+            now = clock.GetUtcNow().UtcDateTime;
+            message.Attempts++;
+            switch (result.Outcome)
+            {
+                case ControlCallOutcome.Done:
+                    message.DeliveredAt = now;
+                    message.LastError = null;
+                    OutboxLog.Delivered(logger, message.Kind, message.UserName, message.Attempts);
+                    break;
+                case ControlCallOutcome.Rejected:
+                    message.FailedAt = now;
+                    message.LastError = Truncate(result.Error);
+                    OutboxLog.Rejected(logger, message.Kind, message.UserName, result.Error);
+                    break;
+                default:
+                    var delay = settings.RetryDelay(message.Attempts);
+                    message.NextAttemptAt = now + delay;
+                    message.LastError = Truncate(result.Error);
+                    blockedUsers.Add(message.UserName);
+                    OutboxLog.WillRetry(logger, message.Kind, message.UserName, message.Attempts, delay, result.Error);
+                    break;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var nextDue = await db.OutboxMessages
+            .Where(m => m.DeliveredAt == null && m.FailedAt == null)
+            .OrderBy(m => m.NextAttemptAt)
+            .Select(m => (DateTime?)m.NextAttemptAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (nextDue is null)
+        {
+            return settings.PollInterval;
+        }
+
+        var untilDue = nextDue.Value - clock.GetUtcNow().UtcDateTime;
+        return untilDue <= TimeSpan.Zero ? TimeSpan.Zero : untilDue < settings.PollInterval ? untilDue : settings.PollInterval;
+    }
+
+    private static async Task<ControlCallResult> DeliverAsync(ControlApiClient control, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return message.Kind switch
+            {
+                OutboxMessageKind.ProvisionWorkspace => await control.PutWorkspaceAsync(message.UserName, message.Email ?? "", cancellationToken),
+                OutboxMessageKind.DeprovisionWorkspace => await control.DeleteWorkspaceAsync(message.UserName, cancellationToken),
+                _ => new ControlCallResult(ControlCallOutcome.Rejected, $"unknown message kind {message.Kind}"),
+            };
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ControlCallResult(ControlCallOutcome.Retry, exception.Message);
+        }
+    }
+
+    private static string? Truncate(string? error) => error is { Length: > 1000 } ? error[..1000] : error;
+}
+
+internal static partial class OutboxLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {Kind} for {UserName} to Control (attempt {Attempts})")]
+    public static partial void Delivered(ILogger logger, OutboxMessageKind kind, string userName, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control did not take {Kind} for {UserName} (attempt {Attempts}); retrying in {Delay}: {Error}")]
+    public static partial void WillRetry(ILogger logger, OutboxMessageKind kind, string userName, int attempts, TimeSpan delay, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Control rejected {Kind} for {UserName} for good: {Error}")]
+    public static partial void Rejected(ILogger logger, OutboxMessageKind kind, string userName, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An outbox pass failed; trying again shortly")]
+    public static partial void PassFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,41 @@
+namespace SaasPanel.Auth.Outbox;
+
+/// <summary>
+/// A change Control must hear about, written in the same transaction as the user change it
+/// describes, so neither can exist without the other.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+
+    public OutboxMessageKind Kind { get; set; }
+
+    public required string UserName { get; set; }
+
+    public string? Email { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTime NextAttemptAt { get; set; }
+
+    public string? LastError { get; set; }
+
+    public DateTime? DeliveredAt { get; set; }
+
+    /// <summary>Set when Control rejected the message for good (a 4xx); it is never retried.</summary>
+    public DateTime? FailedAt { get; set; }
+
+    public static OutboxMessage Provision(string userName, string email, DateTime now) =>
+        new() { Kind = OutboxMessageKind.ProvisionWorkspace, UserName = userName, Email = email, CreatedAt = now, NextAttemptAt = now };
+
+    public static OutboxMessage Deprovision(string userName, DateTime now) =>
+        new() { Kind = OutboxMessageKind.DeprovisionWorkspace, UserName = userName, CreatedAt = now, NextAttemptAt = now };
+}
+
+public enum OutboxMessageKind
+{
+    ProvisionWorkspace,
+    DeprovisionWorkspace,
+}

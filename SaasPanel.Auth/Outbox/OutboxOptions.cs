@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SaasPanel.Auth.Outbox;
+
+/// <summary>How the dispatcher retries (section <c>Outbox</c>).</summary>
+public sealed class OutboxOptions
+{
+    public const string SectionName = "Outbox";
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the dispatcher looks for due messages when nobody signals it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 50;
+
+    /// <summary>Exponential backoff with ±20 % jitter, capped, so a restarted Control is not hit by everyone at once.</summary>
+    public TimeSpan RetryDelay(int attempts)
+    {
+        var exponent = Math.Min(Math.Max(attempts - 1, 0), 20);
+        var delay = Math.Min(FirstRetryDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxRetryDelay.TotalMilliseconds);
+        var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
+        return TimeSpan.FromMilliseconds(Math.Min(delay * jitter, MaxRetryDelay.TotalMilliseconds));
+    }
+}

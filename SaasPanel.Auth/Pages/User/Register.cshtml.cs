@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Mvc;
+using SaasPanel.Auth.Users;
+
+namespace SaasPanel.Auth.Pages.User;
+
+public sealed class RegisterModel(UserAccounts accounts) : FormPageModel
+{
+    [BindProperty]
+    public string? Username { get; set; }
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        // Our own rules decide (see UserAccounts); model binding's messages would only repeat them.
+        ModelState.Clear();
+        var result = await accounts.RegisterAsync(Username, Email, Password, cancellationToken);
+        if (!result.Succeeded)
+        {
+            foreach (var (field, message) in result.Errors)
+            {
+                ModelState.AddModelError(field, message);
+            }
+
+            Password = null;
+            return Page();
+        }
+
+        await SignInAsync(result.User!);
+        return LocalRedirect("/user/workspace");
+    }
+}

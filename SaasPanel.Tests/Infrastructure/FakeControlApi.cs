@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace SaasPanel.Tests.Infrastructure;
+
+/// <summary>
+/// A real HTTP server on loopback that speaks Control's workspace API contract (the calls Auth makes
+/// and the change stream), for testing Auth before and apart from Control. It records every call,
+/// can answer 503 on demand, and can start late or stop, like a Control that is down.
+/// </summary>
+public sealed class FakeControlApi : IAsyncDisposable
+{
+    public const string ApiKey = "test-control-api-key-0123456789";
+
+    /// <summary>A name this Control refuses with 400, as the real one refuses an invalid name.</summary>
+    public const string RejectedUserName = "rejected";
+
+    private readonly ConcurrentDictionary<string, WorkspaceEvent> _workspaces = new();
+    private readonly ConcurrentDictionary<Channel<WorkspaceEvent?>, byte> _streams = new();
+    private WebApplication? _app;
+
+    public FakeControlApi(int? port = null) => Port = port ?? TestNetwork.FreePort();
+
+    public int Port { get; }
+
+    public string BaseAddress => $"http://127.0.0.1:{Port}/";
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    /// <summary>How many of the next PUT/DELETE/start calls answer 503.</summary>
+    public int FailNextCalls;
+
+    public int OpenStreams => _streams.Count;
+
+    public static async Task<FakeControlApi> StartNewAsync()
+    {
+        var control = new FakeControlApi();
+        await control.StartAsync();
+        return control;
+    }
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(BaseAddress);
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Headers["X-Api-Key"] != ApiKey)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            await next(context);
+        });
+        app.MapGet("/api/workspaces/changes", StreamChangesAsync);
+        app.MapPut("/api/workspaces/{user}", async (string user, HttpContext context) =>
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body);
+            if (user == RejectedUserName)
+            {
+                Calls.Enqueue($"PUT {user} {body.RootElement.GetProperty("email").GetString()}");
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["invalid"] });
+            }
+
+            return Record($"PUT {user} {body.RootElement.GetProperty("email").GetString()}", StatusCodes.Status201Created);
+        });
+        app.MapDelete("/api/workspaces/{user}", (string user) => Record($"DELETE {user}", StatusCodes.Status202Accepted));
+        app.MapPost("/api/workspaces/{user}/start", (string user) => Record($"START {user}", StatusCodes.Status202Accepted));
+        await app.StartAsync();
+        _app = app;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            DropStreams();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Sets a workspace's state and tells every connected stream.</summary>
+    public void Publish(WorkspaceEvent workspace)
+    {
+        if (workspace.State == "Deleted")
+        {
+            _workspaces.TryRemove(workspace.UserName, out _);
+        }
+        else
+        {
+            _workspaces[workspace.UserName] = workspace;
+        }
+
+        foreach (var stream in _streams.Keys)
+        {
+            stream.Writer.TryWrite(workspace);
+        }
+    }
+
+    /// <summary>Changes a workspace without telling anyone, so only a new snapshot shows it.</summary>
+    public void SetSilently(WorkspaceEvent workspace) => _workspaces[workspace.UserName] = workspace;
+
+    public void RemoveSilently(string userName) => _workspaces.TryRemove(userName, out _);
+
+    /// <summary>Ends every open change stream, as a Control restart would.</summary>
+    public void DropStreams()
+    {
+        foreach (var stream in _streams.Keys)
+        {
+            stream.Writer.TryComplete();
+        }
+    }
+
+    public int CountCalls(string call) => Calls.Count(c => c == call);
+
+    private IResult Record(string call, int status)
+    {
+        Calls.Enqueue(call);
+        if (Interlocked.Decrement(ref FailNextCalls) >= 0)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "try later");
+        }
+
+        Interlocked.Exchange(ref FailNextCalls, 0);
+        return Results.StatusCode(status);
+    }
+
+    private async Task StreamChangesAsync(HttpContext context)
+    {
+        var channel = Channel.CreateUnbounded<WorkspaceEvent?>();
+        _streams[channel] = 0;
+        try
+        {
+            context.Response.ContentType = "text/event-stream";
+            foreach (var workspace in _workspaces.Values)
+            {
+                await WriteAsync(context.Response, "workspace", JsonSerializer.Serialize(workspace, JsonSerializerOptions.Web));
+            }
+
+            await WriteAsync(context.Response, "ready", "{}");
+            await context.Response.WriteAsync(": keep-alive\n\n", context.RequestAborted);
+            await foreach (var workspace in channel.Reader.ReadAllAsync(context.RequestAborted))
+            {
+                await WriteAsync(context.Response, "workspace", JsonSerializer.Serialize(workspace, JsonSerializerOptions.Web));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _streams.TryRemove(channel, out _);
+        }
+    }
+
+    private static async Task WriteAsync(HttpResponse response, string eventType, string data)
+    {
+        await response.WriteAsync($"event: {eventType}\ndata: {data}\n\n", response.HttpContext.RequestAborted);
+        await response.Body.FlushAsync(response.HttpContext.RequestAborted);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
+
+/// <summary>The change stream's <c>workspace</c> event, as the contract spells it.</summary>
+public sealed record WorkspaceEvent(
+    string UserName,
+    string State,
+    string DesiredState,
+    string? Address,
+    string? GatewaySecret,
+    long Generation = 1,
+    string? LastError = null)
+{
+    public static WorkspaceEvent Running(string userName, string address, string secret) =>
+        new(userName, "Running", "Running", address, secret);
+}
+
+/// <summary>What the gateway's target saw; echoed back by <see cref="EchoWorkspace"/>.</summary>
+public sealed record EchoedRequest(string Method, string Path, string Query, Dictionary<string, string> Headers);
+
+/// <summary>A stand-in for a user's container on a loopback port: echoes what it received, speaks websocket at <c>/ws</c>.</summary>
+public sealed class EchoWorkspace : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EchoWorkspace(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Address => $"127.0.0.1:{Port}";
+
+    public static async Task<EchoWorkspace> StartNewAsync()
+    {
+        var port = TestNetwork.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.Map("/ws", async context =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[4096];
+            var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), System.Net.WebSockets.WebSocketMessageType.Text, true, context.RequestAborted);
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted);
+        });
+        app.Map("/redirect-to-self", (HttpContext context) => Results.Redirect($"http://127.0.0.1:{port}/landed?x=1"));
+        app.Map("/cookies", (HttpContext context) =>
+        {
+            context.Response.Headers.Append("Set-Cookie", "saaspanel.session=forged; path=/");
+            context.Response.Headers.Append("Set-Cookie", "app-cookie=1; path=/");
+            return Results.Text("cookies set");
+        });
+        app.Map("/missing", () => Results.StatusCode((int)HttpStatusCode.NotFound));
+        app.MapFallback(async context =>
+        {
+            var echoed = new EchoedRequest(
+                context.Request.Method,
+                context.Request.Path.Value ?? "",
+                context.Request.QueryString.Value ?? "",
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+            await context.Response.WriteAsJsonAsync(echoed);
+        });
+        await app.StartAsync();
+        return new EchoWorkspace(app, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Gateway;
+using SaasPanel.Tests.Infrastructure;
+
+namespace SaasPanel.Tests.Integration.Auth;
+
+/// <summary>
+/// The gateway in Auth, with a real HTTP server speaking Control's change stream and a real echo
+/// server standing in for a container on a loopback port.
+/// </summary>
+public sealed class GatewayTests : IAsyncLifetime
+{
+    private const string Secret = "alice-gateway-secret";
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(15);
+
+    private FakeControlApi _control = null!;
+    private EchoWorkspace _container = null!;
+    private ServiceFactory<AuthDbContext> _auth = null!;
+    private AuthTestClient _alice = null!;
+
+    public async Task InitializeAsync()
+    {
+        _control = await FakeControlApi.StartNewAsync();
+        _container = await EchoWorkspace.StartNewAsync();
+        _auth = AuthTestHost.Create(_control.BaseAddress, new Dictionary<string, string?> { ["Gateway:WakeInterval"] = "00:00:30" });
+        _alice = _auth.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await _alice.RegisterAsync("alice", "alice@example.com", "password1")).StatusCode);
+        await Eventually.AssertAsync(() => Task.FromResult(_control.OpenStreams == 1), s_deadline, "Auth following the change stream");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _alice.Dispose();
+        await _auth.DisposeAsync();
+        await _container.DisposeAsync();
+        await _control.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Forwards_to_the_container_without_the_prefix_with_the_secret_and_without_panel_credentials()
+    {
+        await PublishRunningAsync("alice");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/u/alice/notes/today?sort=desc");
+        request.Headers.Add("Cookie", "app-pref=dark");
+        request.Headers.Add("Authorization", "Bearer stolen");
+        request.Headers.Add(GatewayTransformer.GatewaySecretHeader, "forged");
+        request.Headers.Add(GatewayTransformer.ForwardedPrefixHeader, "/elsewhere");
+
+        var response = await _alice.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echoed = (await response.Content.ReadFromJsonAsync<EchoedRequest>())!;
+        Assert.Equal("/notes/today", echoed.Path);
+        Assert.Equal("?sort=desc", echoed.Query);
+        Assert.Equal("/u/alice", echoed.Headers[GatewayTransformer.ForwardedPrefixHeader]);
+        Assert.Equal(Secret, echoed.Headers[GatewayTransformer.GatewaySecretHeader]);
+        Assert.False(echoed.Headers.ContainsKey("Authorization"));
+        Assert.Contains("app-pref=dark", echoed.Headers["Cookie"]);
+        Assert.DoesNotContain("saaspanel.", echoed.Headers["Cookie"]);
+        Assert.DoesNotContain(".AspNetCore.", echoed.Headers["Cookie"]);
+    }
+
+    [Fact]
+    public async Task The_container_address_never_reaches_the_browser()
+    {
+        await PublishRunningAsync("alice");
+
+        var redirect = await _alice.Http.GetAsync("/u/alice/redirect-to-self");
+        var cookies = await _alice.Http.GetAsync("/u/alice/cookies");
+        var page = await _alice.Http.GetAsync("/u/alice/");
+
+        Assert.Equal("/u/alice/landed?x=1", redirect.Headers.Location?.OriginalString);
+        var setCookies = cookies.Headers.GetValues("Set-Cookie").ToList();
+        Assert.Contains(setCookies, c => c.StartsWith("app-cookie=1", StringComparison.Ordinal));
+        Assert.DoesNotContain(setCookies, c => c.StartsWith("saaspanel.", StringComparison.Ordinal));
+        foreach (var response in new[] { redirect, cookies, page })
+        {
+            var everything = response.Headers.ToString() + response.Content.Headers + await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain($":{_container.Port}", everything);
+            Assert.DoesNotContain(_container.Address, everything);
+        }
+    }
+
+    [Fact]
+    public async Task The_containers_own_error_responses_pass_through_untouched()
+    {
+        await PublishRunningAsync("alice");
+
+        var response = await _alice.Http.GetAsync("/u/alice/missing");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Who_may_enter_anonymous_to_sign_in_others_forbidden_admin_anywhere()
+    {
+        await PublishRunningAsync("alice");
+        using var anonymous = _auth.CreateBrowser();
+        using var bob = _auth.CreateBrowser();
+        await bob.RegisterAsync("bob", "bob@example.com", "password1");
+        using var admin = _auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+
+        var anonymousVisit = await anonymous.Http.GetAsync("/u/alice/x?y=1");
+        var bobVisit = await bob.Http.GetAsync("/u/alice/");
+        var adminVisit = await admin.Http.GetAsync("/u/alice/");
+        var noSlash = await _alice.Http.GetAsync("/u/alice?tab=1");
+
+        Assert.Equal("/user/login?ReturnUrl=%2Fu%2Falice%2Fx%3Fy%3D1", anonymousVisit.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Forbidden, bobVisit.StatusCode);
+        Assert.DoesNotContain(_container.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), await bobVisit.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, adminVisit.StatusCode);
+        Assert.Equal("/u/alice/?tab=1", noSlash.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_stopped_workspace_shows_a_waiting_page_wakes_once_and_opens_when_running()
+    {
+        PublishAndWait(new WorkspaceEvent("alice", "Stopped", "Stopped", null, Secret));
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") == "Stopped"), s_deadline, "alice stopped");
+
+        var first = await _alice.Http.GetAsync("/u/alice/");
+        var second = await _alice.Http.GetAsync("/u/alice/");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        var page = await first.Content.ReadAsStringAsync();
+        Assert.Contains("http-equiv=\"refresh\"", page);
+        Assert.Contains("on its way", page);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        await Eventually.AssertAsync(() => Task.FromResult(_control.CountCalls("START alice") == 1), s_deadline, "one wake call");
+
+        await PublishRunningAsync("alice");
+        Assert.Equal(HttpStatusCode.OK, (await _alice.Http.GetAsync("/u/alice/")).StatusCode);
+        Assert.Equal(1, _control.CountCalls("START alice"));
+    }
+
+    [Fact]
+    public async Task A_failed_workspace_gets_a_clear_page_and_a_removed_one_is_not_found()
+    {
+        PublishAndWait(new WorkspaceEvent("alice", "Failed", "Running", null, Secret, LastError: "image missing"));
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") == "Failed"), s_deadline, "alice failed");
+        var failed = await _alice.Http.GetAsync("/u/alice/");
+
+        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        var page = await failed.Content.ReadAsStringAsync();
+        Assert.Contains("could not start", page);
+        Assert.DoesNotContain("image missing", page); // details are for admins
+
+        PublishAndWait(new WorkspaceEvent("alice", "Deleted", "Deleted", null, null));
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") is null), s_deadline, "alice removed");
+        using var admin = _auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync("/u/nobody-here/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Before_control_reports_a_workspace_its_owner_waits_and_the_status_api_says_pending()
+    {
+        var page = await _alice.Http.GetAsync("/u/alice/");
+        var status = await _alice.Http.GetFromJsonAsync<SaasPanel.Auth.Apis.WorkspaceStatus>("/user/workspace/status");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Equal("Pending", status!.State);
+        Assert.False(status.Ready);
+
+        await PublishRunningAsync("alice");
+        status = await _alice.Http.GetFromJsonAsync<SaasPanel.Auth.Apis.WorkspaceStatus>("/user/workspace/status");
+        Assert.True(status!.Ready);
+        Assert.Equal("/u/alice/", status.Url);
+        Assert.Equal("/u/alice/", (await _alice.Http.GetAsync("/user/workspace")).Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_reconnect_replaces_the_route_table_with_the_new_snapshot()
+    {
+        await PublishRunningAsync("alice");
+        _control.SetSilently(WorkspaceEvent.Running("zoe", _container.Address, "zoe-secret"));
+        _control.RemoveSilently("alice");
+
+        _control.DropStreams();
+
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") is null && RouteState("zoe") == "Running"), s_deadline, "the new snapshot");
+    }
+
+    private async Task PublishRunningAsync(string userName)
+    {
+        PublishAndWait(WorkspaceEvent.Running(userName, _container.Address, Secret));
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState(userName) == "Running"), s_deadline, $"{userName} running in the route table");
+    }
+
+    private void PublishAndWait(WorkspaceEvent workspace) => _control.Publish(workspace);
+
+    private string? RouteState(string userName) =>
+        _auth.Services.GetRequiredService<GatewayRouteTable>().TryGet(userName, out var route) ? route.State : null;
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SaasPanel.Auth.Data;
+using SaasPanel.Tests.Infrastructure;
+
+namespace SaasPanel.Tests.Integration.Auth;
+
+/// <summary>The outbox against a real HTTP server speaking Control's contract: late, failing, restarted.</summary>
+public sealed class OutboxTests
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_registration_reaches_control_once_it_answers()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        await using var auth = AuthTestHost.Create(control.BaseAddress);
+        using var browser = auth.CreateBrowser();
+
+        await browser.RegisterAsync("mia", "mia@example.com", "password1");
+
+        await Eventually.AssertAsync(() => Task.FromResult(control.CountCalls("PUT mia mia@example.com") == 1), s_deadline, "PUT mia");
+        await Eventually.AssertAsync(() => DeliveredAsync(auth, "mia"), s_deadline, "mia delivered");
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_with_backoff_until_delivered()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        control.FailNextCalls = 3;
+        await using var auth = AuthTestHost.Create(control.BaseAddress);
+        using var browser = auth.CreateBrowser();
+
+        await browser.RegisterAsync("nina", "nina@example.com", "password1");
+
+        await Eventually.AssertAsync(() => DeliveredAsync(auth, "nina"), s_deadline, "nina delivered");
+        Assert.Equal(4, control.CountCalls("PUT nina nina@example.com"));
+        using var scope = auth.Services.CreateScope();
+        var message = await scope.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.SingleAsync(m => m.UserName == "nina");
+        Assert.Equal(4, message.Attempts);
+    }
+
+    [Fact]
+    public async Task With_control_down_a_registration_waits_and_survives_a_restart_of_auth()
+    {
+        var control = new FakeControlApi(); // not started: connection refused
+        var shared = TestPaths.NewScratchDirectory("outbox");
+        var database = new Dictionary<string, string?> { ["ConnectionStrings:auth"] = $"Data Source={Path.Combine(shared, "auth.db")}" };
+        try
+        {
+            await using (var first = AuthTestHost.Create(control.BaseAddress, database))
+            {
+                using var browser = first.CreateBrowser();
+                Assert.Equal(HttpStatusCode.Redirect, (await browser.RegisterAsync("olga", "olga@example.com", "password1")).StatusCode);
+                await Eventually.AssertAsync(async () =>
+                {
+                    using var scope = first.Services.CreateScope();
+                    var message = await scope.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.SingleAsync();
+                    return message.Attempts >= 2 && message.DeliveredAt is null && message.LastError is not null;
+                }, s_deadline, "failed attempts while Control is down");
+            }
+
+            await control.StartAsync();
+            await using var second = AuthTestHost.Create(control.BaseAddress, database);
+            _ = second.Server; // start it: the dispatcher picks up what the first one left
+
+            await Eventually.AssertAsync(() => DeliveredAsync(second, "olga"), s_deadline, "olga delivered after restart");
+            Assert.Equal(1, control.CountCalls("PUT olga olga@example.com"));
+        }
+        finally
+        {
+            await control.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_rejected_message_is_set_aside_and_does_not_block_others()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        await using var auth = AuthTestHost.Create(control.BaseAddress);
+        using (var scope = auth.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            db.OutboxMessages.Add(SaasPanel.Auth.Outbox.OutboxMessage.Provision(FakeControlApi.RejectedUserName, "x@example.com", DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        using var browser = auth.CreateBrowser();
+        await browser.RegisterAsync("paul", "paul@example.com", "password1");
+
+        await Eventually.AssertAsync(() => DeliveredAsync(auth, "paul"), s_deadline, "paul delivered");
+        using var check = auth.Services.CreateScope();
+        var rejected = await check.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.SingleAsync(m => m.UserName == FakeControlApi.RejectedUserName);
+        Assert.NotNull(rejected.FailedAt);
+        Assert.Equal(1, control.CountCalls($"PUT {FakeControlApi.RejectedUserName} x@example.com"));
+    }
+
+    private static async Task<bool> DeliveredAsync(ServiceFactory<AuthDbContext> auth, string userName)
+    {
+        using var scope = auth.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        return await db.OutboxMessages.AnyAsync(m => m.UserName == userName && m.DeliveredAt != null);
+    }
+}

@@ -1,0 +1,256 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Outbox;
+using SaasPanel.Tests.Infrastructure;
+
+namespace SaasPanel.Tests.Integration.Auth;
+
+public sealed class SignInTests : IAsyncLifetime
+{
+    private FakeControlApi _control = null!;
+    private ServiceFactory<AuthDbContext> _auth = null!;
+
+    public async Task InitializeAsync()
+    {
+        _control = await FakeControlApi.StartNewAsync();
+        _auth = AuthTestHost.Create(_control.BaseAddress, new Dictionary<string, string?>
+        {
+            ["Accounts:MaxFailedSignIns"] = "3",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _auth.DisposeAsync();
+        await _control.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Signing_in_goes_to_the_local_return_url_and_never_to_another_site()
+    {
+        await RegisterAsync("gina");
+        using var browser = _auth.CreateBrowser();
+
+        var local = await browser.SignInAsync("gina", "password1", "/u/gina/notes?x=1");
+        using var other = _auth.CreateBrowser();
+        var foreign = await other.SignInAsync("gina", "password1", "https://evil.example/");
+
+        Assert.Equal("/u/gina/notes?x=1", local.Headers.Location?.OriginalString);
+        Assert.Equal("/", foreign.Headers.Location?.OriginalString);
+        var root = await other.Http.GetAsync("/");
+        Assert.Equal("/u/gina/", root.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Anonymous_root_goes_to_sign_in_and_a_wrong_password_says_so()
+    {
+        using var browser = _auth.CreateBrowser();
+
+        var root = await browser.Http.GetAsync("/");
+        var wrong = await browser.SignInAsync("nobody", "password1");
+        var empty = await browser.SignInAsync("", "");
+
+        Assert.Equal("/user/login", root.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        Assert.Contains("Wrong user name or password.", await wrong.Content.ReadAsStringAsync());
+        Assert.Contains("Enter your user name.", await empty.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Repeated_bad_passwords_lock_the_account_even_against_the_right_one()
+    {
+        await RegisterAsync("hank");
+        using var browser = _auth.CreateBrowser();
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Contains("Wrong user name or password.", await (await browser.SignInAsync("hank", "wrong-password")).Content.ReadAsStringAsync());
+        }
+
+        var third = await browser.SignInAsync("hank", "wrong-password");
+        var right = await browser.SignInAsync("hank", "password1");
+
+        Assert.Contains("locked", await third.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("locked", await right.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Logout_asks_on_get_and_signs_out_on_post()
+    {
+        await RegisterAsync("ivan");
+        using var browser = _auth.CreateBrowser();
+        await browser.SignInAsync("ivan", "password1");
+
+        var confirm = await browser.Http.GetStringAsync("/user/logout");
+        var stillSignedIn = await browser.Http.GetAsync("/user/workspace/status");
+        var post = await browser.PostFormAsync("/user/logout", []);
+        var afterwards = await browser.Http.GetAsync("/user/workspace/status");
+
+        Assert.Contains("Sign out?", confirm);
+        Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_session_cookie_is_http_only_and_same_site()
+    {
+        using var browser = _auth.CreateBrowser();
+
+        var response = await browser.RegisterAsync("judy", "judy@example.com", "password1");
+
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("saaspanel.session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Admin_pages_need_an_admin_and_admins_sign_in_at_their_own_form()
+    {
+        await RegisterAsync("kate");
+        using var anonymous = _auth.CreateBrowser();
+        using var user = _auth.CreateBrowser();
+        await user.SignInAsync("kate", "password1");
+        using var admin = _auth.CreateBrowser();
+
+        var anonymousView = await anonymous.Http.GetAsync("/admin/users");
+        var userView = await user.Http.GetAsync("/admin/users");
+        var userAtAdminForm = await user.AdminSignInAsync("kate", "password1");
+        var adminSignIn = await admin.AdminSignInAsync();
+        var adminView = await admin.Http.GetStringAsync("/admin/users?q=kat");
+
+        Assert.Equal("/admin/login", anonymousView.Headers.Location?.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Forbidden, userView.StatusCode);
+        Assert.Contains("not an administrator", await userAtAdminForm.Content.ReadAsStringAsync());
+        Assert.Equal("/admin/users", adminSignIn.Headers.Location?.OriginalString);
+        Assert.Contains("data-user=\"kate\"", adminView);
+        Assert.DoesNotContain("data-user=\"admin\"", adminView);
+    }
+
+    [Fact]
+    public async Task Admin_user_list_pages_through_many_users()
+    {
+        using (var scope = _auth.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            for (var i = 0; i < 45; i++)
+            {
+                db.Users.Add(new SaasPanel.Auth.Users.User { UserName = $"user{i:00}", Email = $"user{i:00}@example.com", PasswordHash = "x", CreatedAt = DateTime.UtcNow });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        using var admin = _auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+        var first = await admin.Http.GetStringAsync("/admin/users");
+        var third = await admin.Http.GetStringAsync("/admin/users?p=3");
+
+        Assert.Equal(20, CountRows(first));
+        Assert.Equal(6, CountRows(third)); // 45 users + admin = 46
+        Assert.Contains("page 3 of 3", third);
+    }
+
+    [Fact]
+    public async Task Deleting_a_user_removes_the_row_ends_the_sessions_and_queues_the_workspace_removal()
+    {
+        await RegisterAsync("leo");
+        using var leo = _auth.CreateBrowser();
+        await leo.SignInAsync("leo", "password1");
+        using var admin = _auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+
+        var confirm = await admin.Http.GetStringAsync("/admin/users/leo/delete");
+        var deleted = await admin.PostFormAsync("/admin/users/leo/delete", [], "/admin/users/leo/delete");
+        var leoAfterwards = await leo.Http.GetAsync("/u/leo/");
+
+        Assert.Contains("Delete leo?", confirm);
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.StartsWith("/user/login", leoAfterwards.Headers.Location?.OriginalString);
+        using var scope = _auth.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        Assert.False(await db.Users.AnyAsync(u => u.UserName == "leo"));
+        Assert.True(await db.OutboxMessages.AnyAsync(m => m.UserName == "leo" && m.Kind == OutboxMessageKind.DeprovisionWorkspace));
+        await Eventually.AssertAsync(() => Task.FromResult(_control.CountCalls("DELETE leo") == 1), TimeSpan.FromSeconds(10), "DELETE leo at Control");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync("/u/leo/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync("/admin/users/leo/delete")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Admins_cannot_be_deleted_from_the_panel()
+    {
+        using var admin = _auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync("/admin/users/admin/delete")).StatusCode);
+    }
+
+    private async Task RegisterAsync(string userName)
+    {
+        using var browser = _auth.CreateBrowser();
+        var response = await browser.RegisterAsync(userName, $"{userName}@example.com", "password1");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    private static int CountRows(string html) => html.Split("<tr data-user=").Length - 1;
+}
+
+public sealed class SignInRateLimitTests
+{
+    [Fact]
+    public async Task Too_many_sign_in_posts_from_one_address_get_429()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        await using var auth = AuthTestHost.Create(control.BaseAddress, new Dictionary<string, string?> { ["SignInRateLimit:PermitLimit"] = "3" });
+        using var browser = auth.CreateBrowser();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await browser.SignInAsync("nobody", "password1")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync("/user/login")).StatusCode); // GETs are not limited
+    }
+}
+
+public sealed class AdminPasswordTests
+{
+    [Fact]
+    public async Task Outside_development_start_up_fails_without_an_admin_password()
+    {
+        var factory = new ServiceFactory<AuthDbContext>("auth", new Dictionary<string, string?>
+        {
+            ["ControlApi:ApiKey"] = FakeControlApi.ApiKey,
+            ["ControlApi:BaseAddress"] = $"http://127.0.0.1:{TestNetwork.FreePort()}/",
+        }, environment: "Production");
+        await using (factory)
+        {
+            var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+            Assert.Contains("Admin:Password", Flatten(failure));
+        }
+    }
+
+    [Fact]
+    public async Task Outside_development_the_configured_admin_password_is_the_only_one()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        await using var auth = AuthTestHost.Create(control.BaseAddress, new Dictionary<string, string?>
+        {
+            ["Admin:Password"] = "a-strong-secret",
+        });
+        using var browser = auth.CreateBrowser();
+
+        Assert.Contains("Wrong user name or password.", await (await browser.AdminSignInAsync("admin", "admin123")).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.AdminSignInAsync("admin", "a-strong-secret")).StatusCode);
+        Assert.Equal("a-strong-secret", auth.Services.GetRequiredService<IOptions<SaasPanel.Auth.Users.AdminOptions>>().Value.Password);
+    }
+
+    private static string Flatten(Exception exception) =>
+        exception.InnerException is null ? exception.Message : exception.Message + " | " + Flatten(exception.InnerException);
+}
