@@ -16,6 +16,8 @@ var control = builder.AddProject<Projects.SaasPanel_Control>("control")
     .WithEnvironment("Runtime__InstanceId", settings.InstanceId)
     .WithEnvironment("ControlApi__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
+    // The panel sends admins to the gateway to sign in, and opens workspaces through it.
+    .WithEnvironment("Panel__GatewayUrl", settings.PublicUrl(settings.AuthPort))
     .WaitForCompletion(userAppImage);
 
 builder.AddProject<Projects.SaasPanel_Auth>("auth")
@@ -24,6 +26,8 @@ builder.AddProject<Projects.SaasPanel_Auth>("auth")
     .WithEnvironment("ConnectionStrings__auth", settings.ConnectionString("auth"))
     .WithEnvironment("ControlApi__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
+    .WithEnvironment("Panel__Url", settings.PublicUrl(settings.ControlPort))
     .WithReference(control);
+
 
 builder.Build().Run();

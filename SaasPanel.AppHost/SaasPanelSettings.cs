@@ -20,6 +20,9 @@ internal sealed record SaasPanelSettings(string RepositoryRoot, string DataDirec
             ControlPort: section.GetValue("ControlPort", 5001));
     }
 
+    /// <summary>How a browser on this machine reaches a service's fixed port (links between the two sites).</summary>
+    public string PublicUrl(int port) => $"http://localhost:{port}";
+
     public string KeyDirectory => Path.Combine(DataDirectory, "keys");
 
     public string ConnectionString(string database) => $"Data Source={Path.Combine(DataDirectory, database + ".db")}";

@@ -25,6 +25,7 @@ internal static class ApplicationServiceExtensions
         services.AddValidatedOptions<ControlApiOptions>(ControlApiOptions.SectionName);
         services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
         services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
+        services.AddValidatedOptions<PanelOptions>(PanelOptions.SectionName);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();

@@ -24,8 +24,3 @@ public sealed record WorkspaceDto(
 public sealed record ProvisionRequest(string? Email);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
-
-public sealed record StatsDto(int Total, IReadOnlyDictionary<string, int> ByState, EngineInfoDto Engine);
-
-public sealed record EngineInfoDto(bool Reachable, string Endpoint, string? Version, string? ApiVersion, int? Cpus,
-    long? MemoryBytes, int? ContainersRunning, string? Error);

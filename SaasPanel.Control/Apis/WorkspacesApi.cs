@@ -82,7 +82,7 @@ public static class WorkspacesApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await commands.ProvisionAsync(user, email, CallerOf(http), cancellationToken);
+        var result = await commands.ProvisionAsync(user, email, Caller.Of(http), cancellationToken);
         return result.Outcome switch
         {
             CommandOutcome.Created => TypedResults.Created($"/api/workspaces/{user}", WorkspaceDto.From(result.Workspace!)),
@@ -100,7 +100,7 @@ public static class WorkspacesApi
             return invalid;
         }
 
-        var result = await command(user, CallerOf(http), cancellationToken);
+        var result = await command(user, Caller.Of(http), cancellationToken);
         return result.Outcome switch
         {
             CommandOutcome.NotFound => NotFound(user),
@@ -171,48 +171,19 @@ public static class WorkspacesApi
             : Conflict($"Workspace '{user}' is not running.");
     }
 
-    public static async Task<Ok<StatsDto>> StatsAsync(ControlDbContext db, IWorkspaceRuntime runtime, DockerEngine engine,
-        CancellationToken cancellationToken)
-    {
-        var byState = await db.Workspaces.GroupBy(w => w.State)
-            .Select(g => new { State = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.State.ToString(), g => g.Count, cancellationToken);
-        EngineInfoDto engineInfo;
-        try
-        {
-            var info = await runtime.GetEngineInfoAsync(cancellationToken);
-            engineInfo = new EngineInfoDto(true, info.Endpoint, info.Version, info.ApiVersion, info.Cpus, info.MemoryBytes,
-                info.ContainersRunning, null);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            engineInfo = new EngineInfoDto(false, engine.Endpoint, null, null, null, null, null, ex.GetBaseException().Message);
-        }
-
-        return TypedResults.Ok(new StatsDto(byState.Values.Sum(), byState, engineInfo));
-    }
+    public static async Task<Ok<ControlStats>> StatsAsync(ControlStatsReader stats, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await stats.ReadAsync(cancellationToken));
 
     public static async Task<Results<Ok<Page<AuditEntry>>, ValidationProblem>> AuditAsync(ControlDbContext db,
         int page = 1, int pageSize = 50, string? user = null, string? action = null, CancellationToken cancellationToken = default)
     {
-        if (!new WorkspaceQuery(page, pageSize).IsValid)
+        var query = new AuditQuery(page, pageSize, user, action);
+        if (!query.IsValid)
         {
             return PagingProblem();
         }
 
-        var query = db.Audit.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(user))
-        {
-            query = query.Where(a => a.UserName == user);
-        }
-
-        if (!string.IsNullOrWhiteSpace(action))
-        {
-            query = query.Where(a => a.Action == action);
-        }
-
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var (items, total) = await query.RunAsync(db, cancellationToken);
         return TypedResults.Ok(new Page<AuditEntry>(items, page, pageSize, total));
     }
 
@@ -282,9 +253,6 @@ public static class WorkspacesApi
 
     private static Task WriteEventAsync(HttpResponse response, string type, string data, CancellationToken cancellationToken) =>
         response.WriteAsync($"event: {type}\ndata: {data}\n\n", cancellationToken);
-
-    private static Caller CallerOf(HttpContext http) =>
-        new(http.User.FindFirstValue(ClaimTypes.Name) ?? "unknown", http.Connection.RemoteIpAddress?.ToString());
 
     private static ValidationProblem? InvalidName(string user) =>
         WorkspaceName.Validate(user) is { } error

@@ -17,6 +17,7 @@ internal static class ApplicationServiceExtensions
 
         builder.Services.AddOptions<RuntimeOptions>().BindConfiguration(RuntimeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PanelOptions>().BindConfiguration(PanelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ControlApiOptions>().BindConfiguration(ControlApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -28,6 +29,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<WorkspaceReconciler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkspaceReconciler>());
         builder.Services.AddScoped<WorkspaceCommands>();
+        builder.Services.AddScoped<ControlStatsReader>();
 
         builder.Services.AddHealthChecks()
             .AddCheck<DockerEngineHealthCheck>("docker-engine")
@@ -36,19 +38,23 @@ internal static class ApplicationServiceExtensions
         builder.AddSharedSignIn(options =>
         {
             options.LoginPath = "/login";
+            options.AccessDeniedPath = "/login";
             // The API answers 401/403 with problem details; only pages redirect to the sign-in form.
             options.Events.OnRedirectToLogin = context => RejectApiOr(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => RejectApiOr(context, StatusCodes.Status403Forbidden);
         }).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(ControlPolicies.Admin, policy => policy
             .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, CookieAuthenticationDefaults.AuthenticationScheme)
-            .RequireRole(SharedSignInExtensions.AdminRole));
+            .RequireRole(SharedSignInExtensions.AdminRole))
+            .AddPolicy(ControlPolicies.PanelAdmin, policy => policy
+                .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
+                .RequireRole(SharedSignInExtensions.AdminRole));
 
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/", ControlPolicies.PanelAdmin));
     }
 
     private static Task RejectApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)

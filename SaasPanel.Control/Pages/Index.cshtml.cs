@@ -1,20 +1,131 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Pages;
 
-public sealed class IndexModel(ControlDbContext db, HealthCheckService health) : PageModel
+/// <summary>The operator's overview: stat cards, the workspaces table, the provision form and recent activity.</summary>
+public sealed class IndexModel(ControlDbContext db, ControlStatsReader statsReader, WorkspaceCommands commands) : PageModel
 {
-    public int WorkspaceCount { get; private set; }
+    public const int PageSize = 50;
 
-    public HealthReportEntry Engine { get; private set; }
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Search { get; set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    [BindProperty(SupportsGet = true, Name = "state")]
+    public WorkspaceState? State { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "sort")]
+    public WorkspaceSort Sort { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "desc")]
+    public bool Descending { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    [BindProperty]
+    public ProvisionInput Provision { get; set; } = new();
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public ControlStats Stats { get; private set; } = null!;
+
+    public IReadOnlyList<Workspace> Workspaces { get; private set; } = [];
+
+    public int Total { get; private set; }
+
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    public IReadOnlyList<AuditEntry> RecentActivity { get; private set; } = [];
+
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostProvisionAsync(CancellationToken cancellationToken)
     {
-        WorkspaceCount = await db.Workspaces.CountAsync(cancellationToken);
-        var report = await health.CheckHealthAsync(check => check.Name == "docker-engine", cancellationToken);
-        Engine = report.Entries["docker-engine"];
+        var userName = Provision.UserName?.Trim() ?? "";
+        var email = Provision.Email?.Trim() ?? "";
+        ModelState.Clear();
+        foreach (var (field, messages) in ProvisionValidation.Validate(userName, email))
+        {
+            ModelState.AddModelError(field == "user" ? "Provision.UserName" : "Provision.Email", messages[0]);
+        }
+
+        if (ModelState.IsValid)
+        {
+            var result = await commands.ProvisionAsync(userName, email, Caller.Of(HttpContext), cancellationToken);
+            if (result.Outcome != CommandOutcome.Conflict)
+            {
+                Message = result.Outcome == CommandOutcome.Created
+                    ? $"Provisioning {userName}: it turns Running below when its container answers."
+                    : $"{userName} already has a workspace.";
+                return RedirectToPage(new { q = userName });
+            }
+
+            ModelState.AddModelError("Provision.UserName", result.Problem!);
+        }
+
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Start, stop or restart one workspace or every selected one; the reconciler does the work.</summary>
+    public async Task<IActionResult> OnPostActionAsync(string? act, string[] users, string? returnUrl, CancellationToken cancellationToken)
+    {
+        Func<string, Caller, CancellationToken, Task<CommandResult>>? command = act switch
+        {
+            "start" => commands.StartAsync,
+            "stop" => commands.StopAsync,
+            "restart" => commands.RestartAsync,
+            _ => null,
+        };
+        var names = users.Where(u => WorkspaceName.Validate(u) is null).Distinct().ToList();
+        if (command is null || names.Count == 0)
+        {
+            Message = command is null ? $"Unknown action '{act}'." : "Select at least one workspace.";
+        }
+        else
+        {
+            var caller = Caller.Of(HttpContext);
+            var done = new List<string>();
+            foreach (var name in names)
+            {
+                if ((await command(name, caller, cancellationToken)).Outcome == CommandOutcome.Accepted)
+                {
+                    done.Add(name);
+                }
+            }
+
+            var skipped = names.Count - done.Count;
+            Message = $"{Capitalize(act!)}: {(done.Count == 0 ? "nothing" : string.Join(", ", done))}"
+                + (skipped > 0 ? $" ({skipped} skipped: unknown or being deleted)." : ".");
+        }
+
+        return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage();
+    }
+
+    public string SortLink(WorkspaceSort sort) =>
+        Url.Page("/Index", new { q = Search, state = State, sort, desc = sort == Sort && !Descending, p = 1 })!;
+
+    public string PageLink(int page) => Url.Page("/Index", new { q = Search, state = State, sort = Sort, desc = Descending, p = page })!;
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        PageNumber = Math.Max(1, PageNumber);
+        Stats = await statsReader.ReadAsync(cancellationToken);
+        (var items, Total) = await new WorkspaceQuery(PageNumber, PageSize, State, Search, Sort, Descending).RunAsync(db, cancellationToken);
+        Workspaces = items;
+        (RecentActivity, _) = await new AuditQuery(1, 8).RunAsync(db, cancellationToken);
+    }
+
+    private static string Capitalize(string word) => char.ToUpperInvariant(word[0]) + word[1..];
+
+    public sealed class ProvisionInput
+    {
+        public string? UserName { get; set; }
+
+        public string? Email { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using SaasPanel.Control.Data;
@@ -5,7 +6,12 @@ using SaasPanel.Control.Data;
 namespace SaasPanel.Control.Workspaces;
 
 /// <summary>Who asked for a change, for the audit log.</summary>
-public sealed record Caller(string Actor, string? Source);
+public sealed record Caller(string Actor, string? Source)
+{
+    /// <summary>The signed-in admin or the API key, and the address the request came from.</summary>
+    public static Caller Of(HttpContext http) =>
+        new(http.User.FindFirstValue(ClaimTypes.Name) ?? "unknown", http.Connection.RemoteIpAddress?.ToString());
+}
 
 public enum CommandOutcome
 {

@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using SaasPanel.Auth.Security;
 using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Pages.Admin;
 
-public sealed class LoginModel(UserAccounts accounts, ILogger<LoginModel> logger) : FormPageModel
+public sealed class LoginModel(UserAccounts accounts, IOptions<PanelOptions> panel, ILogger<LoginModel> logger) : FormPageModel
 {
     [BindProperty]
     public string? Username { get; set; }
@@ -51,6 +53,6 @@ public sealed class LoginModel(UserAccounts accounts, ILogger<LoginModel> logger
 
         await SignInAsync(user);
         UsersLog.SignedIn(logger, user.UserName);
-        return RedirectToLocal(ReturnUrl, "/admin/users");
+        return panel.Value.IsPanelUrl(ReturnUrl) ? Redirect(ReturnUrl!) : RedirectToLocal(ReturnUrl, "/admin/users");
     }
 }

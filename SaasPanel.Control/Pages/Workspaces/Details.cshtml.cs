@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SaasPanel.Control.Data;
+using SaasPanel.Control.Runtime;
+using SaasPanel.Control.Workspaces;
+
+namespace SaasPanel.Control.Pages.Workspaces;
+
+/// <summary>One workspace: its details, its logs and its history; resource use is fetched by the page as it changes.</summary>
+public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime, TimeProvider clock) : PageModel
+{
+    public const int LogTail = 200;
+
+    public Workspace Workspace { get; private set; } = null!;
+
+    public IReadOnlyList<string> Logs { get; private set; } = [];
+
+    /// <summary>Why logs are missing (no container yet, engine unreachable...).</summary>
+    public string? ContainerProblem { get; private set; }
+
+    public IReadOnlyList<AuditEntry> History { get; private set; } = [];
+
+    public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string user, CancellationToken cancellationToken)
+    {
+        if (await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.UserName == user, cancellationToken) is not { } workspace)
+        {
+            return NotFound();
+        }
+
+        Workspace = workspace;
+        (History, _) = await new AuditQuery(1, 20, user).RunAsync(db, cancellationToken);
+        if (workspace.ContainerId is not { } containerId)
+        {
+            ContainerProblem = "No container yet.";
+            return Page();
+        }
+
+        try
+        {
+            var lines = new List<string>();
+            await foreach (var line in runtime.GetLogsAsync(containerId, LogTail, follow: false, cancellationToken))
+            {
+                lines.Add(line);
+            }
+
+            Logs = lines;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            ContainerProblem = $"The engine could not show this container: {ex.GetBaseException().Message}";
+        }
+
+        return Page();
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using SaasPanel.Control.Data;
+using SaasPanel.Control.Runtime;
+
+namespace SaasPanel.Control.Workspaces;
+
+/// <summary>Workspace totals by state, the engine's facts and the host's memory: the panel's cards and <c>GET /api/stats</c>.</summary>
+public sealed record ControlStats(int Total, IReadOnlyDictionary<string, int> ByState, EngineStatus Engine, HostMemory? HostMemory)
+{
+    public int Count(WorkspaceState state) => ByState.GetValueOrDefault(state.ToString());
+}
+
+/// <summary>The engine as Control last reached it, or why it could not.</summary>
+public sealed record EngineStatus(bool Reachable, string Endpoint, string? Version, string? ApiVersion, int? Cpus,
+    long? MemoryBytes, int? ContainersRunning, string? Error);
+
+public sealed class ControlStatsReader(ControlDbContext db, IWorkspaceRuntime runtime, DockerEngine engine)
+{
+    public async Task<ControlStats> ReadAsync(CancellationToken cancellationToken)
+    {
+        var byState = await db.Workspaces.GroupBy(w => w.State)
+            .Select(g => new { State = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.State.ToString(), g => g.Count, cancellationToken);
+        return new ControlStats(byState.Values.Sum(), byState, await ReadEngineAsync(cancellationToken), HostMemory.Read());
+    }
+
+    private async Task<EngineStatus> ReadEngineAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await runtime.GetEngineInfoAsync(cancellationToken);
+            return new EngineStatus(true, info.Endpoint, info.Version, info.ApiVersion, info.Cpus, info.MemoryBytes, info.ContainersRunning, null);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new EngineStatus(false, engine.Endpoint, null, null, null, null, null, ex.GetBaseException().Message);
+        }
+    }
+}
