@@ -27,8 +27,9 @@ public sealed class ReconcilerTests : IAsyncLifetime
             w => w.ContainerId != first.ContainerId);
 
         await control.Docker.Containers.StopContainerAsync(recreated.ContainerId, new ContainerStopParameters { WaitBeforeKillSeconds = 1 });
-        await WaitUntilAsync(async () =>
-            (await control.Docker.Containers.InspectContainerAsync(recreated.ContainerId)).State.Running, RecoveryTimeout);
+        await Eventually.AssertAsync(async () =>
+            (await control.Docker.Containers.InspectContainerAsync(recreated.ContainerId)).State.Running, RecoveryTimeout,
+            "the container stopped behind Control's back to run again");
 
         var stranger = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-stranger", new Dictionary<string, string>
         {
@@ -39,7 +40,8 @@ public sealed class ReconcilerTests : IAsyncLifetime
         var unlabelled = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-unlabelled", new Dictionary<string, string>());
         try
         {
-            await WaitUntilAsync(async () => !await ExistsAsync(control, stranger), RecoveryTimeout);
+            await Eventually.AssertAsync(async () => !await ExistsAsync(control, stranger), RecoveryTimeout,
+                "the labelled container with no workspace to be removed");
             await Task.Delay(TimeSpan.FromSeconds(6)); // a full sweep later, the unlabelled one is still there
             Assert.True(await ExistsAsync(control, unlabelled));
             Assert.Single(await DockerTestEngine.ListContainersAsync(control.Docker, control.Data.InstanceId));
@@ -63,8 +65,8 @@ public sealed class ReconcilerTests : IAsyncLifetime
                 var responses = await Task.WhenAll(users.Select(u => first.ProvisionAsync(u)));
                 Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
                 // Die while some containers exist and others do not yet.
-                await WaitUntilAsync(async () => (await DockerTestEngine.ListContainersAsync(docker, data.InstanceId)).Count >= 3,
-                    TimeSpan.FromSeconds(30));
+                await Eventually.AssertAsync(async () => (await DockerTestEngine.ListContainersAsync(docker, data.InstanceId)).Count >= 3,
+                    TimeSpan.FromSeconds(30), "the first containers to exist");
             }
 
             Assert.InRange((await DockerTestEngine.ListContainersAsync(docker, data.InstanceId)).Count, 1, 19);
@@ -109,16 +111,6 @@ public sealed class ReconcilerTests : IAsyncLifetime
         catch (Docker.DotNet.DockerContainerNotFoundException)
         {
             return false;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout.TotalSeconds} s");
-            await Task.Delay(50);
         }
     }
 }
