@@ -53,20 +53,43 @@ public sealed partial class WorkspaceReconciler(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Queues every workspace, and every user that has containers or data but no workspace (to prune them).</summary>
+    /// <summary>
+    /// Queues every workspace the engine's listing does not already show as it should be, and every user
+    /// that has containers or data but no workspace (to prune them). One listing for all, so a sweep of
+    /// thousands of settled workspaces costs one engine call, not one per workspace.
+    /// </summary>
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
         _imageId = await runtime.ResolveImageAsync(cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlDbContext>();
-        var users = await db.Workspaces.Select(w => w.UserName).ToListAsync(cancellationToken);
-        var containers = await runtime.ListAsync(null, cancellationToken);
+        var workspaces = await db.Workspaces.AsNoTracking().ToListAsync(cancellationToken);
+        var containers = (await runtime.ListAsync(null, cancellationToken)).ToLookup(c => c.UserName);
         var data = await runtime.ListDataAsync(cancellationToken);
-        foreach (var user in users.Concat(containers.Select(c => c.UserName)).Concat(data).Distinct())
+        var known = workspaces.Select(w => w.UserName).ToHashSet();
+        var unsettled = workspaces.Where(w => !IsSettled(w, containers[w.UserName].ToList(), _imageId)).Select(w => w.UserName);
+        var orphans = containers.Select(c => c.Key).Concat(data).Where(user => !known.Contains(user));
+        foreach (var user in unsettled.Concat(orphans).Distinct())
         {
             _queue.Enqueue(user);
         }
     }
+
+    /// <summary>Whether the engine already shows this workspace as its row says it should be, so there is nothing to do.</summary>
+    internal static bool IsSettled(Workspace workspace, IReadOnlyList<WorkspaceContainer> containers, string imageId) =>
+        workspace.DesiredState switch
+        {
+            DesiredState.Running => containers is [{ Running: true } container]
+                && container.Id == workspace.ContainerId && container.ImageId == imageId && container.HostPort == workspace.HostPort
+                && workspace.State == WorkspaceState.Running && !(workspace.RestartRequestedAt > workspace.RunningSince),
+            DesiredState.Stopped => workspace.State == WorkspaceState.Stopped && workspace.HostPort is null && containers switch
+            {
+                [] => true,
+                [{ Running: false } container] => container.Id == workspace.ContainerId,
+                _ => false,
+            },
+            _ => false,
+        };
 
     private async Task WatchEngineAsync(CancellationToken stoppingToken)
     {

@@ -1,0 +1,82 @@
+using SaasPanel.Control.Runtime;
+using SaasPanel.Control.Workspaces;
+
+namespace SaasPanel.Tests.Unit.Control;
+
+/// <summary>What a sweep may skip: only a workspace the engine's listing shows exactly as its row says.</summary>
+public sealed class SweepTests
+{
+    private const string Image = "sha256:current";
+    private static readonly DateTime Started = new(2026, 11, 25, 10, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void A_running_workspace_with_its_one_running_container_is_settled() =>
+        Assert.True(WorkspaceReconciler.IsSettled(Running(), [Container()], Image));
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("stopped")]
+    [InlineData("old-image")]
+    [InlineData("other-port")]
+    [InlineData("duplicate")]
+    [InlineData("restart-asked")]
+    [InlineData("still-starting")]
+    public void A_running_workspace_needs_work_when_anything_differs(string difference)
+    {
+        var workspace = Running();
+        List<WorkspaceContainer> containers = difference switch
+        {
+            "missing" => [],
+            "stopped" => [Container() with { Running = false }],
+            "old-image" => [Container() with { ImageId = "sha256:old" }],
+            "other-port" => [Container() with { HostPort = 40001 }],
+            "duplicate" => [Container(), Container() with { Id = "c2" }],
+            _ => [Container()],
+        };
+        if (difference == "restart-asked")
+        {
+            workspace.RestartRequestedAt = Started.AddMinutes(1);
+        }
+
+        if (difference == "still-starting")
+        {
+            workspace.State = WorkspaceState.Starting;
+        }
+
+        Assert.False(WorkspaceReconciler.IsSettled(workspace, containers, Image));
+    }
+
+    [Fact]
+    public void A_stopped_workspace_is_settled_with_no_container_or_its_stopped_one_but_not_a_running_one()
+    {
+        var workspace = Running();
+        workspace.DesiredState = DesiredState.Stopped;
+        workspace.State = WorkspaceState.Stopped;
+        workspace.HostPort = null;
+
+        Assert.True(WorkspaceReconciler.IsSettled(workspace, [], Image));
+        Assert.True(WorkspaceReconciler.IsSettled(workspace, [Container() with { Running = false, HostPort = null }], Image));
+        Assert.False(WorkspaceReconciler.IsSettled(workspace, [Container()], Image));
+    }
+
+    [Fact]
+    public void A_workspace_being_deleted_is_never_settled()
+    {
+        var workspace = Running();
+        workspace.DesiredState = DesiredState.Deleted;
+        Assert.False(WorkspaceReconciler.IsSettled(workspace, [], Image));
+    }
+
+    private static Workspace Running() => new()
+    {
+        UserName = "dana",
+        Email = "dana@example.com",
+        GatewaySecret = "secret",
+        State = WorkspaceState.Running,
+        ContainerId = "c1",
+        HostPort = 40000,
+        RunningSince = Started,
+    };
+
+    private static WorkspaceContainer Container() => new("c1", "dana", 1, Image, true, "Up", 40000, Started);
+}
