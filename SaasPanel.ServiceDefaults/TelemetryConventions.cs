@@ -13,7 +13,7 @@ public static class TelemetryConventions
 
     /// <summary>
     /// Bucket boundaries, in seconds, for request-sized durations: OpenTelemetry's HTTP ones
-    /// (the SDK's defaults are meant for milliseconds and would put every sample in the first bucket).
+    /// (the SDK's defaults are meant for milliseconds: every sample under five seconds would share one bucket).
     /// </summary>
     public static InstrumentAdvice<double> RequestDurations { get; } = new()
     {
