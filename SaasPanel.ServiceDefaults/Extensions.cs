@@ -50,7 +50,9 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter($"{TelemetryPrefix}.*"))
+                .AddMeter($"{TelemetryPrefix}.*")
+                // A histogram sample taken inside a trace links to it (the dashboard shows these exemplars).
+                .SetExemplarFilter(ExemplarFilterType.TraceBased))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource($"{TelemetryPrefix}.*")

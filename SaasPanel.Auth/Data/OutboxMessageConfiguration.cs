@@ -12,6 +12,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.UserName).HasMaxLength(32);
         builder.Property(m => m.Email).HasMaxLength(254);
         builder.Property(m => m.LastError).HasMaxLength(1000);
+        builder.Property(m => m.TraceParent).HasMaxLength(55);
         // The dispatcher's query: undelivered, not given up on, due.
         builder.HasIndex(m => new { m.DeliveredAt, m.FailedAt, m.NextAttemptAt });
     }

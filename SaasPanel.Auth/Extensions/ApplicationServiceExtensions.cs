@@ -6,6 +6,7 @@ using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Gateway;
 using SaasPanel.Auth.Outbox;
 using SaasPanel.Auth.Security;
+using SaasPanel.Auth.Telemetry;
 using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Extensions;
@@ -28,6 +29,7 @@ internal static class ApplicationServiceExtensions
         services.AddValidatedOptions<PanelOptions>(PanelOptions.SectionName);
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AuthTelemetry>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<UserSessionValidator>();
         services.AddScoped<UserAccounts>();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Telemetry;
 using SaasPanel.Auth.Users;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -32,13 +33,20 @@ public static class GatewayEndpoints
         }
 
         var userName = (string)context.Request.RouteValues["user"]!;
+        Activity.Current?.SetTag(TelemetryConventions.UserTag, userName);
+        var outcome = await AnswerAsync(context, userName);
+        context.RequestServices.GetRequiredService<AuthTelemetry>().RecordGatewayRequest(outcome, context.Response.StatusCode);
+    }
+
+    private static async Task<GatewayOutcome> AnswerAsync(HttpContext context, string userName)
+    {
         var prefix = PathPrefix + userName;
         var path = context.Request.Path.Value!;
         if (path.Length == prefix.Length)
         {
             // Relative links in the workspace resolve against "/u/<user>/", so the slash matters.
             context.Response.Redirect(prefix + "/" + context.Request.QueryString, permanent: false);
-            return;
+            return GatewayOutcome.Redirected;
         }
 
         var caller = context.User;
@@ -46,7 +54,7 @@ public static class GatewayEndpoints
         {
             var returnUrl = context.Request.PathBase + path + context.Request.QueryString;
             context.Response.Redirect("/user/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
-            return;
+            return GatewayOutcome.SignInRequired;
         }
 
         var isOwner = string.Equals(caller.Identity.Name, userName, StringComparison.Ordinal);
@@ -54,36 +62,29 @@ public static class GatewayEndpoints
         if (!isOwner && !isAdmin)
         {
             await GatewayPages.WriteAsync(context, HttpStatusCode.Forbidden, GatewayPages.Forbidden(userName));
-            return;
+            return GatewayOutcome.Forbidden;
         }
 
         var services = context.RequestServices;
         var known = services.GetRequiredService<GatewayRouteTable>().TryGet(userName, out var route);
         // The owner's session was just validated against the database; an admin may be looking at anyone, so check.
-        if (!isOwner && !await UserExistsAsync(services, userName, context.RequestAborted))
+        if ((!isOwner && !await UserExistsAsync(services, userName, context.RequestAborted)) || (known && route.IsGone))
         {
             await GatewayPages.WriteAsync(context, HttpStatusCode.NotFound, GatewayPages.NotFound(userName));
-            return;
-        }
-
-        if (known && route.IsGone)
-        {
-            await GatewayPages.WriteAsync(context, HttpStatusCode.NotFound, GatewayPages.NotFound(userName));
-            return;
+            return GatewayOutcome.NotFound;
         }
 
         var gateway = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         if (!known)
         {
             // The user exists but Control has not reported a workspace yet: the registration is on its way.
-            await WriteWaitingAsync(context, userName, WorkspaceStates.Pending, gateway);
-            return;
+            return await WriteWaitingAsync(context, userName, WorkspaceStates.Pending, gateway);
         }
 
         if (route.IsFailed)
         {
             await GatewayPages.WriteAsync(context, HttpStatusCode.BadGateway, GatewayPages.Failed(userName, isAdmin ? route.LastError : null));
-            return;
+            return GatewayOutcome.Failed;
         }
 
         if (!route.IsRunning)
@@ -93,31 +94,37 @@ public static class GatewayEndpoints
                 services.GetRequiredService<WorkspaceWaker>().TryWake(userName);
             }
 
-            await WriteWaitingAsync(context, userName, route.State, gateway);
-            return;
+            return await WriteWaitingAsync(context, userName, route.State, gateway);
         }
 
         GatewayTransformer.SetRoute(context, route, prefix);
         var forwarder = services.GetRequiredService<IHttpForwarder>();
         var client = services.GetRequiredService<GatewayHttpClient>();
+        var started = Stopwatch.GetTimestamp();
         var error = await forwarder.SendAsync(context, route.DestinationPrefix!, client.Invoker, client.RequestConfig, client.Transformer);
-        if (error != ForwarderError.None)
+        services.GetRequiredService<AuthTelemetry>().RecordUpstream(Stopwatch.GetElapsedTime(started), error);
+        if (error == ForwarderError.None)
         {
-            GatewayLog.ForwardFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayEndpoints)), userName, error,
-                context.Features.Get<IForwarderErrorFeature>()?.Exception);
-            if (!context.Response.HasStarted && error is ForwarderError.Request or ForwarderError.RequestTimedOut)
-            {
-                // The container went away before Control noticed; show the waiting page rather than a bare 502.
-                context.Response.Clear();
-                await WriteWaitingAsync(context, userName, WorkspaceStates.Starting, gateway);
-            }
+            return GatewayOutcome.Forwarded;
         }
+
+        GatewayLog.ForwardFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayEndpoints)), userName, error,
+            context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        if (!context.Response.HasStarted && error is ForwarderError.Request or ForwarderError.RequestTimedOut)
+        {
+            // The container went away before Control noticed; show the waiting page rather than a bare 502.
+            context.Response.Clear();
+            await WriteWaitingAsync(context, userName, WorkspaceStates.Starting, gateway);
+        }
+
+        return GatewayOutcome.ForwardFailed;
     }
 
-    private static Task WriteWaitingAsync(HttpContext context, string userName, string state, GatewayOptions gateway)
+    private static async Task<GatewayOutcome> WriteWaitingAsync(HttpContext context, string userName, string state, GatewayOptions gateway)
     {
         context.Response.Headers.RetryAfter = gateway.WaitingPageRefreshSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return GatewayPages.WriteAsync(context, HttpStatusCode.ServiceUnavailable, GatewayPages.Waiting(userName, state, gateway.WaitingPageRefreshSeconds));
+        await GatewayPages.WriteAsync(context, HttpStatusCode.ServiceUnavailable, GatewayPages.Waiting(userName, state, gateway.WaitingPageRefreshSeconds));
+        return GatewayOutcome.Waiting;
     }
 
     private static async Task<bool> UserExistsAsync(IServiceProvider services, string userName, CancellationToken cancellationToken)

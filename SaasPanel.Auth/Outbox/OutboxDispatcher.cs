@@ -1,7 +1,10 @@
+using System.Diagnostics;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SaasPanel.Auth.ControlApi;
 using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Telemetry;
 
 namespace SaasPanel.Auth.Outbox;
 
@@ -14,9 +17,12 @@ public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
+    AuthTelemetry telemetry,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    private static readonly Expression<Func<OutboxMessage, bool>> Undelivered = m => m.DeliveredAt == null && m.FailedAt == null;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -52,7 +58,7 @@ public sealed class OutboxDispatcher(
         var settings = options.Value;
 
         var pending = await db.OutboxMessages
-            .Where(m => m.DeliveredAt == null && m.FailedAt == null)
+            .Where(Undelivered)
             .OrderBy(m => m.Id)
             .Take(settings.BatchSize)
             .ToListAsync(cancellationToken);
@@ -68,6 +74,8 @@ public sealed class OutboxDispatcher(
                 continue;
             }
 
+            using var activity = StartDispatch(message);
+            using var logScope = logger.BeginUserScope(message.UserName);
             var result = await DeliverAsync(control, message, cancellationToken);
             now = clock.GetUtcNow().UtcDateTime;
             message.Attempts++;
@@ -92,11 +100,17 @@ public sealed class OutboxDispatcher(
                     break;
             }
 
+            if (result.Outcome != ControlCallOutcome.Done)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        telemetry.SetOutboxBacklog(await db.OutboxMessages.CountAsync(Undelivered, cancellationToken));
         var nextDue = await db.OutboxMessages
-            .Where(m => m.DeliveredAt == null && m.FailedAt == null)
+            .Where(Undelivered)
             .OrderBy(m => m.NextAttemptAt)
             .Select(m => (DateTime?)m.NextAttemptAt)
             .FirstOrDefaultAsync(cancellationToken);
@@ -107,6 +121,20 @@ public sealed class OutboxDispatcher(
 
         var untilDue = nextDue.Value - clock.GetUtcNow().UtcDateTime;
         return untilDue <= TimeSpan.Zero ? TimeSpan.Zero : untilDue < settings.PollInterval ? untilDue : settings.PollInterval;
+    }
+
+    /// <summary>
+    /// A span in the trace of the request that wrote the message (its stored <c>traceparent</c>), so one trace
+    /// runs from that request through every delivery attempt into Control.
+    /// </summary>
+    private static Activity? StartDispatch(OutboxMessage message)
+    {
+        ActivityContext.TryParse(message.TraceParent, traceState: null, isRemote: true, out var writer);
+        var activity = AuthTelemetry.ActivitySource.StartActivity("outbox dispatch", ActivityKind.Producer, writer);
+        activity?.SetTag(TelemetryConventions.UserTag, message.UserName);
+        activity?.SetTag("saaspanel.outbox.kind", message.Kind.ToString());
+        activity?.SetTag("saaspanel.outbox.attempt", message.Attempts + 1);
+        return activity;
     }
 
     private static async Task<ControlCallResult> DeliverAsync(ControlApiClient control, OutboxMessage message, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace SaasPanel.Auth.Outbox;
 
 /// <summary>
@@ -27,11 +29,24 @@ public sealed class OutboxMessage
     /// <summary>Set when Control rejected the message for good (a 4xx); it is never retried.</summary>
     public DateTime? FailedAt { get; set; }
 
+    /// <summary>The W3C <c>traceparent</c> of the request that wrote the message, so its delivery continues that trace.</summary>
+    public string? TraceParent { get; set; }
+
     public static OutboxMessage Provision(string userName, string email, DateTime now) =>
-        new() { Kind = OutboxMessageKind.ProvisionWorkspace, UserName = userName, Email = email, CreatedAt = now, NextAttemptAt = now };
+        New(OutboxMessageKind.ProvisionWorkspace, userName, email, now);
 
     public static OutboxMessage Deprovision(string userName, DateTime now) =>
-        new() { Kind = OutboxMessageKind.DeprovisionWorkspace, UserName = userName, CreatedAt = now, NextAttemptAt = now };
+        New(OutboxMessageKind.DeprovisionWorkspace, userName, email: null, now);
+
+    private static OutboxMessage New(OutboxMessageKind kind, string userName, string? email, DateTime now) => new()
+    {
+        Kind = kind,
+        UserName = userName,
+        Email = email,
+        CreatedAt = now,
+        NextAttemptAt = now,
+        TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
+    };
 }
 
 public enum OutboxMessageKind

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -6,6 +7,7 @@ using System.Threading.Channels;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
+using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Runtime;
 
@@ -40,12 +42,12 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
     }
 
     public async Task<string> ResolveImageAsync(CancellationToken cancellationToken) =>
-        (await Docker.Images.InspectImageAsync(_options.Image, cancellationToken)).ID;
+        (await TraceAsync("docker image inspect", () => Docker.Images.InspectImageAsync(_options.Image, cancellationToken))).ID;
 
     public async Task<IReadOnlyList<WorkspaceContainer>> ListAsync(string? userName, CancellationToken cancellationToken)
     {
-        var containers = await Docker.Containers.ListContainersAsync(
-            new ContainersListParameters { All = true, Filters = InstanceFilter(userName: userName) }, cancellationToken);
+        var containers = await TraceAsync("docker ps", () => Docker.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = InstanceFilter(userName: userName) }, cancellationToken), userName: userName);
         return containers
             .Where(c => c.Labels.ContainsKey(WorkspaceLabels.User))
             .Select(c => new WorkspaceContainer(
@@ -64,8 +66,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
     {
         try
         {
-            var container = await Docker.Containers.InspectContainerAsync(containerId, cancellationToken);
-            return ToWorkspaceContainer(container);
+            return ToWorkspaceContainer(await InspectContainerAsync(containerId, cancellationToken));
         }
         catch (DockerContainerNotFoundException)
         {
@@ -78,14 +79,15 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
         var name = WorkspaceLabels.ContainerName(_options.InstanceId, spec.UserName);
         try
         {
-            var created = await Docker.Containers.CreateContainerAsync(CreateParameters(name, spec), cancellationToken);
+            var created = await TraceAsync("docker create",
+                () => Docker.Containers.CreateContainerAsync(CreateParameters(name, spec), cancellationToken), userName: spec.UserName);
             return await InspectAsync(created.ID, cancellationToken)
                 ?? throw new WorkspaceRuntimeException($"Container {name} vanished right after it was created.");
         }
         catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
         {
             // Someone (an earlier run that crashed, a parallel pass) created it already: adopt it only if it is ours.
-            var existing = await Docker.Containers.InspectContainerAsync(name, cancellationToken);
+            var existing = await InspectContainerAsync(name, cancellationToken);
             var labels = existing.Config.Labels ?? new Dictionary<string, string>();
             if (Lookup(labels, WorkspaceLabels.Instance) != _options.InstanceId
                 || Lookup(labels, WorkspaceLabels.User) != spec.UserName)
@@ -154,23 +156,24 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
 
     private string VolumeName(string userName) => WorkspaceLabels.ContainerName(_options.InstanceId, userName) + "-workspace";
 
-    public async Task StartAsync(string containerId, CancellationToken cancellationToken) =>
-        await Docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken);
+    public Task StartAsync(string containerId, CancellationToken cancellationToken) =>
+        TraceAsync("docker start", () => Docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken),
+            containerId);
 
-    public async Task StopAsync(string containerId, CancellationToken cancellationToken) =>
-        await Docker.Containers.StopContainerAsync(containerId,
-            new ContainerStopParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken);
+    public Task StopAsync(string containerId, CancellationToken cancellationToken) =>
+        TraceAsync("docker stop", () => Docker.Containers.StopContainerAsync(containerId,
+            new ContainerStopParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
 
-    public async Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
-        await Docker.Containers.RestartContainerAsync(containerId,
-            new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken);
+    public Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
+        TraceAsync("docker restart", () => Docker.Containers.RestartContainerAsync(containerId,
+            new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
 
     public async Task RemoveAsync(string containerId, CancellationToken cancellationToken)
     {
         try
         {
-            await Docker.Containers.RemoveContainerAsync(containerId,
-                new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            await TraceAsync("docker rm", () => Docker.Containers.RemoveContainerAsync(containerId,
+                new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken), containerId);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -186,7 +189,8 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
     {
         try
         {
-            await Docker.Volumes.RemoveAsync(VolumeName(userName), force: true, cancellationToken);
+            await TraceAsync("docker volume rm", () => Docker.Volumes.RemoveAsync(VolumeName(userName), force: true, cancellationToken),
+                userName: userName);
         }
         catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -196,7 +200,8 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
 
     public async Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken)
     {
-        var volumes = await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = InstanceFilter() }, cancellationToken);
+        var volumes = await TraceAsync("docker volume ls",
+            () => Docker.Volumes.ListAsync(new VolumesListParameters { Filters = InstanceFilter() }, cancellationToken));
         return (volumes.Volumes ?? [])
             .Select(v => Lookup(v.Labels, WorkspaceLabels.User))
             .OfType<string>()
@@ -206,14 +211,17 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
     public async IAsyncEnumerable<string> GetLogsAsync(string containerId, int tail, bool follow,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var stream = await Docker.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
+        var parameters = new ContainerLogsParameters
         {
             ShowStdout = true,
             ShowStderr = true,
             Timestamps = true,
             Follow = follow,
             Tail = tail.ToString(CultureInfo.InvariantCulture),
-        }, cancellationToken);
+        };
+        // The span covers opening the stream only: following it lasts as long as the reader stays.
+        using var stream = await TraceAsync("docker logs",
+            () => Docker.Containers.GetContainerLogsAsync(containerId, tty: false, parameters, cancellationToken), containerId);
 
         var buffer = new byte[16 * 1024];
         var pending = new StringBuilder();
@@ -250,8 +258,9 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
     public async Task<WorkspaceStats> GetStatsAsync(string containerId, CancellationToken cancellationToken)
     {
         ContainerStatsResponse? stats = null;
-        await Docker.Containers.GetContainerStatsAsync(containerId, new ContainerStatsParameters { Stream = false },
-            new SynchronousProgress<ContainerStatsResponse>(s => stats = s), cancellationToken);
+        await TraceAsync("docker stats", () => Docker.Containers.GetContainerStatsAsync(containerId,
+            new ContainerStatsParameters { Stream = false }, new SynchronousProgress<ContainerStatsResponse>(s => stats = s), cancellationToken),
+            containerId);
         if (stats is null)
         {
             throw new WorkspaceRuntimeException($"The engine returned no statistics for container {containerId}.");
@@ -297,11 +306,42 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
 
     public async Task<EngineInfo> GetEngineInfoAsync(CancellationToken cancellationToken)
     {
-        var info = await Docker.System.GetSystemInfoAsync(cancellationToken);
-        var version = await Docker.System.GetVersionAsync(cancellationToken);
+        var info = await TraceAsync("docker info", () => Docker.System.GetSystemInfoAsync(cancellationToken));
+        var version = await TraceAsync("docker version", () => Docker.System.GetVersionAsync(cancellationToken));
         return new EngineInfo(engine.Endpoint, info.ServerVersion, version.APIVersion, info.OperatingSystem,
             (int)info.NCPU, info.MemTotal, (int)info.ContainersRunning);
     }
+
+    private Task<ContainerInspectResponse> InspectContainerAsync(string containerIdOrName, CancellationToken cancellationToken) =>
+        TraceAsync("docker inspect", () => Docker.Containers.InspectContainerAsync(containerIdOrName, cancellationToken), containerIdOrName);
+
+    /// <summary>
+    /// Runs one engine call in a client span named after the matching <c>docker</c> command, so every call
+    /// shows in the trace of the reconcile or request that made it. Docker.DotNet has no instrumentation of its own.
+    /// </summary>
+    private static async Task<T> TraceAsync<T>(string command, Func<Task<T>> call, string? containerId = null, string? userName = null)
+    {
+        using var activity = ControlTelemetry.ActivitySource.StartActivity(command, ActivityKind.Client);
+        activity?.SetTag("container.id", containerId);
+        activity?.SetTag(TelemetryConventions.UserTag, userName);
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.SetTag("error.type", ex.GetType().FullName);
+            throw;
+        }
+    }
+
+    private static Task TraceAsync(string command, Func<Task> call, string? containerId = null, string? userName = null) =>
+        TraceAsync(command, async () =>
+        {
+            await call();
+            return true;
+        }, containerId, userName);
 
     private static WorkspaceContainer ToWorkspaceContainer(ContainerInspectResponse container)
     {

@@ -11,16 +11,21 @@ public sealed class ControlTelemetry : IDisposable
     public static readonly ActivitySource ActivitySource = new(Name);
 
     private readonly Meter _meter;
+    private readonly Counter<long> _transitions;
+    private Measurement<int>[] _workspacesByState = [];
 
     public ControlTelemetry(IMeterFactory meters)
     {
         _meter = meters.Create(Name);
-        ProvisionDuration = _meter.CreateHistogram<double>("saaspanel.workspace.provision.duration", "s",
-            "Time from a workspace's container being created until it answers its health endpoint.");
-        ReconcileDuration = _meter.CreateHistogram<double>("saaspanel.reconcile.duration", "s",
-            "Time to converge one workspace to its desired state.");
+        ProvisionDuration = _meter.CreateHistogram("saaspanel.workspace.provision.duration", "s",
+            "Time from a workspace's container being created until it answers its health endpoint.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
+        ReconcileDuration = _meter.CreateHistogram("saaspanel.reconcile.duration", "s",
+            "Time to converge one workspace to its desired state.", tags: null, TelemetryConventions.RequestDurations);
         ReconcileErrors = _meter.CreateCounter<long>("saaspanel.reconcile.errors", description: "Failed reconcile attempts.");
-        Transitions = _meter.CreateCounter<long>("saaspanel.workspace.transitions", description: "Workspace state changes, by new state.");
+        _transitions = _meter.CreateCounter<long>("saaspanel.workspace.transitions", description: "Workspace state changes, by new state.");
+        _meter.CreateObservableUpDownCounter("saaspanel.workspaces", () => _workspacesByState, "{workspace}",
+            "Workspaces by observed state, as of the reconciler's last sweep.");
     }
 
     public Histogram<double> ProvisionDuration { get; }
@@ -29,7 +34,21 @@ public sealed class ControlTelemetry : IDisposable
 
     public Counter<long> ReconcileErrors { get; }
 
-    public Counter<long> Transitions { get; }
+    public void RecordTransition(WorkspaceState state) => _transitions.Add(1, StateTag(state));
+
+    /// <summary>
+    /// Sets what <c>saaspanel.workspaces</c> reports until the next sweep: the sweep reads every workspace
+    /// anyway, so a metrics collection never costs a query.
+    /// </summary>
+    public void CountWorkspaces(IEnumerable<WorkspaceState> states)
+    {
+        var counts = states.CountBy(state => state).ToDictionary();
+        _workspacesByState = Enum.GetValues<WorkspaceState>()
+            .Select(state => new Measurement<int>(counts.GetValueOrDefault(state), StateTag(state)))
+            .ToArray();
+    }
+
+    private static KeyValuePair<string, object?> StateTag(WorkspaceState state) => new("state", state.ToString());
 
     public void Dispose() => _meter.Dispose();
 }

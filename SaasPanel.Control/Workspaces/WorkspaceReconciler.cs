@@ -60,10 +60,13 @@ public sealed partial class WorkspaceReconciler(
     /// </summary>
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        _imageId = await runtime.ResolveImageAsync(cancellationToken);
+        using var activity = ControlTelemetry.ActivitySource.StartActivity("reconcile sweep");
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlDbContext>();
         var workspaces = await db.Workspaces.AsNoTracking().ToListAsync(cancellationToken);
+        telemetry.CountWorkspaces(workspaces.Select(w => w.State));
+
+        _imageId = await runtime.ResolveImageAsync(cancellationToken);
         var containers = (await runtime.ListAsync(null, cancellationToken)).ToLookup(c => c.UserName);
         var data = await runtime.ListDataAsync(cancellationToken);
         var known = workspaces.Select(w => w.UserName).ToHashSet();
@@ -125,14 +128,16 @@ public sealed partial class WorkspaceReconciler(
                 return;
             }
 
+            using var activity = ControlTelemetry.ActivitySource.StartActivity("reconcile workspace", ActivityKind.Internal, cause);
+            activity?.SetTag(TelemetryConventions.UserTag, userName);
+            using var logScope = logger.BeginUserScope(userName);
             try
             {
-                await ReconcileAsync(userName, cause, stoppingToken);
+                await ReconcileAsync(userName, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                telemetry.ReconcileErrors.Add(1);
-                LogReconcileFailed(userName, ex.GetBaseException().Message);
+                RecordFailure(userName, ex.GetBaseException().Message);
             }
             finally
             {
@@ -141,11 +146,17 @@ public sealed partial class WorkspaceReconciler(
         }
     }
 
-    /// <summary>Brings one user's containers and data in line with their workspace row (or its absence).</summary>
-    private async Task ReconcileAsync(string userName, ActivityContext cause, CancellationToken cancellationToken)
+    /// <summary>Counts, traces and logs a failed reconcile; the current activity is the reconcile's own.</summary>
+    private void RecordFailure(string userName, string error)
     {
-        using var activity = ControlTelemetry.ActivitySource.StartActivity("reconcile workspace", ActivityKind.Internal, cause);
-        activity?.SetTag("saaspanel.user", userName);
+        telemetry.ReconcileErrors.Add(1);
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, error);
+        LogReconcileFailed(userName, error);
+    }
+
+    /// <summary>Brings one user's containers and data in line with their workspace row (or its absence).</summary>
+    private async Task ReconcileAsync(string userName, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlDbContext>();
@@ -165,10 +176,9 @@ public sealed partial class WorkspaceReconciler(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                telemetry.ReconcileErrors.Add(1);
-                await ObserveAsync(db, workspace, WorkspaceState.Failed, workspace.ContainerId, workspace.HostPort,
-                    ex.GetBaseException().Message, cancellationToken);
-                LogReconcileFailed(userName, ex.GetBaseException().Message);
+                var error = ex.GetBaseException().Message;
+                RecordFailure(userName, error);
+                await ObserveAsync(db, workspace, WorkspaceState.Failed, workspace.ContainerId, workspace.HostPort, error, cancellationToken);
             }
         }
 
@@ -209,7 +219,7 @@ public sealed partial class WorkspaceReconciler(
 
         AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "remove", userName, "removed", "container and data removed");
         await db.SaveChangesAsync(cancellationToken);
-        telemetry.Transitions.Add(1, new KeyValuePair<string, object?>("state", nameof(WorkspaceState.Deleted)));
+        telemetry.RecordTransition(WorkspaceState.Deleted);
         feed.Publish(WorkspaceChange.Removed(workspace));
         LogTransition(userName, WorkspaceState.Deleted);
     }
@@ -327,7 +337,7 @@ public sealed partial class WorkspaceReconciler(
             AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "transition", workspace.UserName,
                 state == WorkspaceState.Failed ? "failed" : "ok", error ?? $"{workspace.State} → {state}");
             await db.SaveChangesAsync(cancellationToken);
-            telemetry.Transitions.Add(1, new KeyValuePair<string, object?>("state", state.ToString()));
+            telemetry.RecordTransition(state);
             LogTransition(workspace.UserName, state);
         }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using SaasPanel.Auth.Data;
 
@@ -8,7 +9,8 @@ namespace SaasPanel.Tests.Infrastructure;
 /// <summary>Auth in memory (real SQLite), talking to a <see cref="FakeControlApi"/> on loopback, with fast retries.</summary>
 public static class AuthTestHost
 {
-    public static ServiceFactory<AuthDbContext> Create(string controlBaseAddress, IReadOnlyDictionary<string, string?>? overrides = null)
+    public static ServiceFactory<AuthDbContext> Create(string controlBaseAddress, IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<IWebHostBuilder>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -27,7 +29,7 @@ public static class AuthTestHost
             settings[key] = value;
         }
 
-        return new ServiceFactory<AuthDbContext>("auth", settings);
+        return new ServiceFactory<AuthDbContext>("auth", settings, configure: configure);
     }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests look at them).</summary>

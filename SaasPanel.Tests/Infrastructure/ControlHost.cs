@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Docker.DotNet;
+using Microsoft.AspNetCore.Hosting;
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Workspaces;
@@ -10,7 +11,8 @@ namespace SaasPanel.Tests.Infrastructure;
 
 /// <summary>
 /// Control in memory on the real engine, with its own instance id, a client holding the API key, and
-/// waits with deadlines. Disposing it removes everything labelled with its instance id.
+/// waits with deadlines. Disposing it removes everything labelled with its instance id. Given a
+/// <c>port</c>, it serves on Kestrel at 127.0.0.1 there, for another service to call over real HTTP.
 /// </summary>
 public sealed class ControlHost : IAsyncDisposable
 {
@@ -18,10 +20,16 @@ public sealed class ControlHost : IAsyncDisposable
 
     private readonly bool _ownsData;
 
-    public ControlHost(ServiceData? data = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public ControlHost(ServiceData? data = null, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IWebHostBuilder>? configure = null, int? port = null)
     {
         _ownsData = data is null;
-        Factory = new ServiceFactory<ControlDbContext>("control", settings, data ?? ServiceData.Create("control"));
+        Factory = new ServiceFactory<ControlDbContext>("control", settings, data ?? ServiceData.Create("control"), configure: configure);
+        if (port is { } kestrelPort)
+        {
+            Factory.UseKestrel(kestrelPort);
+        }
+
         Api = Factory.CreateApiClient();
     }
 

@@ -9,10 +9,12 @@ namespace SaasPanel.Tests.Infrastructure;
 /// </summary>
 /// <remarks>
 /// Pass the <see cref="ServiceData"/> of an earlier factory to start the same service again on its
-/// data (a restart); the factory that created the data deletes it.
+/// data (a restart); the factory that created the data deletes it. <paramref name="configure"/> runs
+/// last, for what settings cannot say (extra services, such as a telemetry exporter).
 /// </remarks>
 public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnlyDictionary<string, string?>? settings = null,
-    ServiceData? data = null, string environment = "Development") : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
+    ServiceData? data = null, string environment = "Development", Action<IWebHostBuilder>? configure = null)
+    : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
     public ServiceData Data { get; } = data ?? ServiceData.Create(connectionName);
 
@@ -44,6 +46,8 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
         {
             builder.UseSetting(key, value);
         }
+
+        configure?.Invoke(builder);
     }
 
     public override async ValueTask DisposeAsync()

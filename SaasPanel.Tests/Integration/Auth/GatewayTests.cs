@@ -186,6 +186,23 @@ public sealed class GatewayTests : IAsyncLifetime
         await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") is null && RouteState("zoe") == "Running"), s_deadline, "the new snapshot");
     }
 
+    [Fact]
+    public async Task Every_answer_is_counted_by_outcome_and_status_and_forwarded_ones_are_timed()
+    {
+        using var metrics = new ServiceMetrics(_auth.Services);
+        await PublishRunningAsync("alice");
+
+        Assert.Equal(HttpStatusCode.OK, (await _alice.Http.GetAsync("/u/alice/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _alice.Http.GetAsync("/u/bob/")).StatusCode);
+
+        // Counted once the handler returns, which can be a moment after the client has the response.
+        await Eventually.AssertAsync(() => Task.FromResult(metrics.Of("saaspanel.gateway.requests").Count == 2), s_deadline, "two requests counted");
+        var requests = metrics.Of("saaspanel.gateway.requests").Select(m => (m.Tag("outcome"), m.Tag("http.response.status_code")));
+        Assert.Equal([("Forbidden", "403"), ("Forwarded", "200")], requests.Order());
+        var upstream = Assert.Single(metrics.Of("saaspanel.gateway.upstream.duration"));
+        Assert.InRange(upstream.Value, 0, s_deadline.TotalSeconds);
+    }
+
     private async Task PublishRunningAsync(string userName)
     {
         PublishAndWait(WorkspaceEvent.Running(userName, _container.Address, Secret));

@@ -98,6 +98,23 @@ public sealed class OutboxTests
         Assert.Equal(1, control.CountCalls($"PUT {FakeControlApi.RejectedUserName} x@example.com"));
     }
 
+    [Fact]
+    public async Task The_backlog_gauge_counts_the_messages_waiting_for_control()
+    {
+        await using var control = new FakeControlApi(); // not started yet: connection refused
+        await using var auth = AuthTestHost.Create(control.BaseAddress);
+        using var metrics = new ServiceMetrics(auth.Services);
+        using var browser = auth.CreateBrowser();
+
+        await browser.RegisterAsync("quinn", "quinn@example.com", "password1");
+        await Eventually.AssertAsync(() => Task.FromResult(Backlog(metrics) == 1), s_deadline, "a backlog of one while Control is down");
+        await control.StartAsync();
+
+        await Eventually.AssertAsync(() => Task.FromResult(Backlog(metrics) == 0), s_deadline, "no backlog once delivered");
+    }
+
+    private static double Backlog(ServiceMetrics metrics) => Assert.Single(metrics.Observe("saaspanel.outbox.backlog")).Value;
+
     private static async Task<bool> DeliveredAsync(ServiceFactory<AuthDbContext> auth, string userName)
     {
         using var scope = auth.Services.CreateScope();
