@@ -1,5 +1,11 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace SaasPanel.Tests.Infrastructure;
 
@@ -32,6 +38,22 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
+
+    /// <summary>
+    /// A client signed in as <paramref name="userName"/> with <paramref name="role"/>: the shared sign-in
+    /// cookie, sealed by this service's own Data Protection keys, as Auth would have issued it.
+    /// </summary>
+    public HttpClient CreateSignedInClient(string userName, string role)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, userName), new Claim(ClaimTypes.Role, role)], CookieAuthenticationDefaults.AuthenticationScheme);
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), CookieAuthenticationDefaults.AuthenticationScheme);
+        var cookie = Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+            .Get(CookieAuthenticationDefaults.AuthenticationScheme).TicketDataFormat.Protect(ticket);
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("Cookie", $"{SharedSignInExtensions.CookieName}={cookie}");
         return client;
     }
 

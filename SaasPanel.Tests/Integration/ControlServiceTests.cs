@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
 using SaasPanel.Control.Data;
 using SaasPanel.Tests.Infrastructure;
 
@@ -9,16 +11,20 @@ namespace SaasPanel.Tests.Integration;
 public sealed class ControlServiceTests
 {
     [Fact]
-    public async Task Starts_with_its_database_migrated_and_shows_the_panel()
+    public async Task Starts_with_its_database_migrated_and_shows_the_panel_to_admins_only()
     {
         await using var factory = new ServiceFactory<ControlDbContext>("control");
-        using var client = factory.CreateClient();
+        using var anonymous = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var admin = factory.CreateSignedInClient("admin", SharedSignInExtensions.AdminRole);
 
-        var page = await client.GetAsync("/");
-        var alive = await client.GetAsync("/alive");
+        var page = await admin.GetAsync("/");
+        var refused = await anonymous.GetAsync("/");
+        var alive = await anonymous.GetAsync("/alive");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("SaasPanel", await page.Content.ReadAsStringAsync());
+        Assert.Contains("<h1>Overview</h1>", await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("/login", refused.Headers.Location!.AbsolutePath);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
         await connection.OpenAsync();
@@ -33,7 +39,7 @@ public sealed class ControlServiceTests
         const string missingSocket = "unix:///tmp/saaspanel-no-engine-here.sock";
         await using var factory = new ServiceFactory<ControlDbContext>("control",
             new Dictionary<string, string?> { ["Runtime:DockerHost"] = missingSocket });
-        using var client = factory.CreateClient();
+        using var client = factory.CreateSignedInClient("admin", SharedSignInExtensions.AdminRole);
 
         var health = await client.GetAsync("/health");
         var page = await client.GetAsync("/");
@@ -45,6 +51,8 @@ public sealed class ControlServiceTests
         var description = engine.GetProperty("description").GetString();
         Assert.Contains(missingSocket, description);
         Assert.Contains("scripts/docker-up", description);
+        // The panel still opens, and says what is wrong.
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Unreachable", await page.Content.ReadAsStringAsync());
     }
 }

@@ -5,43 +5,13 @@ using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Pages.Admin;
 
-public sealed class LoginModel(UserAccounts accounts, IOptions<PanelOptions> panel, ILogger<LoginModel> logger) : FormPageModel
+public sealed class LoginModel(UserAccounts accounts, IOptions<PanelOptions> panel, ILogger<LoginModel> logger)
+    : SignInPageModel(accounts)
 {
-    [BindProperty]
-    public string? Username { get; set; }
-
-    [BindProperty]
-    public string? Password { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
-
-    public void OnGet()
-    {
-    }
-
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        ModelState.Clear();
-        if (string.IsNullOrWhiteSpace(Username))
+        if (await CheckCredentialsAsync(cancellationToken) is not { } user)
         {
-            ModelState.AddModelError("username", "Enter your user name.");
-        }
-
-        if (string.IsNullOrEmpty(Password))
-        {
-            ModelState.AddModelError("password", "Enter your password.");
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        var check = await accounts.CheckPasswordAsync(Username, Password, cancellationToken);
-        if (check.User is not { } user)
-        {
-            AddPasswordCheckError(check);
             return Page();
         }
 
@@ -53,6 +23,7 @@ public sealed class LoginModel(UserAccounts accounts, IOptions<PanelOptions> pan
 
         await SignInAsync(user);
         UsersLog.SignedIn(logger, user.UserName);
+        // The operator panel sends admins here to sign in, and gets them back.
         return panel.Value.IsPanelUrl(ReturnUrl) ? Redirect(ReturnUrl!) : RedirectToLocal(ReturnUrl, "/admin/users");
     }
 }

@@ -3,43 +3,12 @@ using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Pages.User;
 
-public sealed class LoginModel(UserAccounts accounts, ILogger<LoginModel> logger) : FormPageModel
+public sealed class LoginModel(UserAccounts accounts, ILogger<LoginModel> logger) : SignInPageModel(accounts)
 {
-    [BindProperty]
-    public string? Username { get; set; }
-
-    [BindProperty]
-    public string? Password { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
-
-    public void OnGet()
-    {
-    }
-
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        ModelState.Clear();
-        if (string.IsNullOrWhiteSpace(Username))
+        if (await CheckCredentialsAsync(cancellationToken) is not { } user)
         {
-            ModelState.AddModelError("username", "Enter your user name.");
-        }
-
-        if (string.IsNullOrEmpty(Password))
-        {
-            ModelState.AddModelError("password", "Enter your password.");
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return Page();
-        }
-
-        var check = await accounts.CheckPasswordAsync(Username, Password, cancellationToken);
-        if (check.User is not { } user)
-        {
-            AddPasswordCheckError(check);
             return Page();
         }
 
