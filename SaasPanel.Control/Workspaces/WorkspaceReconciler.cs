@@ -16,6 +16,7 @@ public sealed partial class WorkspaceReconciler(
     IWorkspaceRuntime runtime,
     WorkspaceChangeFeed feed,
     WorkspaceHealthProbe probe,
+    StartupVerification startupVerification,
     ControlTelemetry telemetry,
     TimeProvider clock,
     IOptions<ReconcilerOptions> reconcilerOptions,
@@ -62,6 +63,7 @@ public sealed partial class WorkspaceReconciler(
         var users = await db.Workspaces.Select(w => w.UserName).ToListAsync(cancellationToken);
         var containers = await runtime.ListAsync(null, cancellationToken);
         var data = await runtime.ListDataAsync(cancellationToken);
+        startupVerification.Begin(users);
         foreach (var user in users.Concat(containers.Select(c => c.UserName)).Concat(data).Distinct())
         {
             _queue.Enqueue(user);
@@ -114,6 +116,7 @@ public sealed partial class WorkspaceReconciler(
             finally
             {
                 _queue.Done(userName);
+                startupVerification.Checked(userName);
             }
         }
     }
