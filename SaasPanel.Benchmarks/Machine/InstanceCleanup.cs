@@ -1,6 +1,7 @@
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
 using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Benchmarks.Machine;
@@ -15,7 +16,9 @@ internal static class InstanceCleanup
 
     public static async Task<(int Containers, int Volumes)> RemoveAsync(string instanceId, CancellationToken cancellationToken)
     {
-        using var docker = new DockerClientConfiguration(DockerEndpoint()).CreateClient();
+        // Control's own engine client: the same endpoint (DOCKER_HOST or the default socket) as the workspaces'.
+        using var engine = new DockerEngine(Options.Create(new RuntimeOptions()));
+        var docker = engine.Client;
         var filters = new Dictionary<string, IDictionary<string, bool>>
         {
             ["label"] = new Dictionary<string, bool> { [$"{WorkspaceLabels.Instance}={instanceId}"] = true },
@@ -53,7 +56,4 @@ internal static class InstanceCleanup
             // Gone already.
         }
     }
-
-    private static Uri DockerEndpoint() =>
-        new(Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock");
 }
