@@ -192,8 +192,11 @@ public static class WorkspacesApi
     /// state, so one seen twice does no harm.
     /// </summary>
     public static async Task StreamChangesAsync(HttpContext http, ControlDbContext db, WorkspaceChangeFeed feed,
-        IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
+        // Ends when Control stops too: an open stream (the gateway keeps one) would otherwise hold up the shutdown.
+        using var streaming = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = streaming.Token;
         using var subscription = feed.Subscribe();
         var snapshot = await db.Workspaces.AsNoTracking().ToListAsync(cancellationToken);
 

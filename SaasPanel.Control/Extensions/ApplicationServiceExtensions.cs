@@ -26,6 +26,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<WorkspaceChangeFeed>();
         builder.Services.AddSingleton<WorkspaceHealthProbe>();
         builder.Services.AddSingleton<ControlTelemetry>();
+        builder.Services.AddSingleton<StartupVerification>();
         builder.Services.AddSingleton<WorkspaceReconciler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkspaceReconciler>());
         builder.Services.AddScoped<WorkspaceCommands>();
@@ -33,7 +34,8 @@ internal static class ApplicationServiceExtensions
 
         builder.Services.AddHealthChecks()
             .AddCheck<DockerEngineHealthCheck>("docker-engine")
-            .AddCheck<UserAppImageHealthCheck>("userapp-image");
+            .AddCheck<UserAppImageHealthCheck>("userapp-image")
+            .AddCheck<StartupVerificationHealthCheck>("startup-verification");
 
         builder.AddSharedSignIn(options =>
         {

@@ -16,6 +16,7 @@ public sealed partial class WorkspaceReconciler(
     IWorkspaceRuntime runtime,
     WorkspaceChangeFeed feed,
     WorkspaceHealthProbe probe,
+    StartupVerification startupVerification,
     ControlTelemetry telemetry,
     TimeProvider clock,
     IOptions<ReconcilerOptions> reconcilerOptions,
@@ -70,7 +71,14 @@ public sealed partial class WorkspaceReconciler(
         var containers = (await runtime.ListAsync(null, cancellationToken)).ToLookup(c => c.UserName);
         var data = await runtime.ListDataAsync(cancellationToken);
         var known = workspaces.Select(w => w.UserName).ToHashSet();
-        var unsettled = workspaces.Where(w => !IsSettled(w, containers[w.UserName].ToList(), _imageId)).Select(w => w.UserName);
+        var unsettled = workspaces.Where(w => !IsSettled(w, containers[w.UserName].ToList(), _imageId)).Select(w => w.UserName).ToList();
+        // A settled workspace has just been compared with the engine's listing: it counts as checked.
+        startupVerification.Begin(known);
+        foreach (var user in known.Except(unsettled))
+        {
+            startupVerification.Checked(user);
+        }
+
         var orphans = containers.Select(c => c.Key).Concat(data).Where(user => !known.Contains(user));
         foreach (var user in unsettled.Concat(orphans).Distinct())
         {
@@ -142,6 +150,7 @@ public sealed partial class WorkspaceReconciler(
             finally
             {
                 _queue.Done(userName);
+                startupVerification.Checked(userName);
             }
         }
     }

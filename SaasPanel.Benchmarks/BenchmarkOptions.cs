@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+using SaasPanel.Control.Runtime;
+
+namespace SaasPanel.Benchmarks;
+
+/// <summary>
+/// What one run measures and how much: <c>--quick</c> is a smaller run (under 5 minutes) of the same
+/// steps; the full run provisions more users and 500 workspaces (under 30 minutes on 2 cores).
+/// </summary>
+internal sealed record BenchmarkOptions(bool Quick, string InstanceId, string OutputDirectory)
+{
+    public const string Usage = "usage: SaasPanel.Benchmarks [--quick] [--instance <id>] [--output <directory>]";
+
+    /// <summary>Sequential registrations, and as many bare <c>docker run</c>s to compare with.</summary>
+    public int SequentialUsers => Quick ? 20 : 100;
+
+    public int ConcurrentUsers => 20;
+
+    /// <summary>Workspaces started for the density and reconcile steps.</summary>
+    public int DensityWorkspaces => Quick ? 50 : 500;
+
+    public TimeSpan DensityTimeout => Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(15);
+
+    /// <summary>Rows seeded into Control's database for the admin list.</summary>
+    public int AdminListRows => 10_000;
+
+    public int AdminListRequests => 50;
+
+    public LoadProfile Load { get; } = new(Connections: 32, Threads: 2, Duration: TimeSpan.FromSeconds(10), WarmUp: TimeSpan.FromSeconds(3));
+
+    /// <summary>How long one new workspace may take to answer before the run fails.</summary>
+    public TimeSpan ProvisionTimeout => TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a waiting client asks again; the resolution of every provisioning figure.</summary>
+    public TimeSpan PollInterval => TimeSpan.FromMilliseconds(50);
+
+    public string ResultsPath => Path.Combine(OutputDirectory, "results.json");
+
+    public string TablePath => Path.Combine(OutputDirectory, "results.md");
+
+    public static bool TryParse(string[] args, out BenchmarkOptions options, out string error)
+    {
+        var quick = false;
+        string? instanceId = null;
+        string? output = null;
+        error = "";
+        options = null!;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--instance" when i + 1 < args.Length:
+                    instanceId = args[++i];
+                    break;
+                case "--output" when i + 1 < args.Length:
+                    output = args[++i];
+                    break;
+                default:
+                    error = $"unknown argument '{args[i]}'";
+                    return false;
+            }
+        }
+
+        instanceId ??= $"bench-{Guid.NewGuid():N}"[..14];
+        // Control's own rule for instance ids, since its containers carry this one.
+        var runtime = new RuntimeOptions { InstanceId = instanceId };
+        if (!Validator.TryValidateObject(runtime, new ValidationContext(runtime), null, validateAllProperties: true))
+        {
+            error = $"instance id '{instanceId}' must be 1-31 lowercase letters, digits or dashes";
+            return false;
+        }
+
+        options = new BenchmarkOptions(quick, instanceId, Path.GetFullPath(output ?? Path.Combine("artifacts", "bench")));
+        return true;
+    }
+}
+
+internal sealed record LoadProfile(int Connections, int Threads, TimeSpan Duration, TimeSpan WarmUp);

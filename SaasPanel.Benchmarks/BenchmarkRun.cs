@@ -1,0 +1,74 @@
+using SaasPanel.Benchmarks.Machine;
+using SaasPanel.Benchmarks.Panel;
+using SaasPanel.Benchmarks.Report;
+using SaasPanel.Benchmarks.Steps;
+
+namespace SaasPanel.Benchmarks;
+
+/// <summary>
+/// One benchmark run: starts the whole system through its AppHost, runs the steps in order, and
+/// whatever happens removes everything labelled with the run's instance id, then writes the results.
+/// </summary>
+internal static class BenchmarkRun
+{
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromMinutes(5);
+
+    public static async Task<int> ExecuteAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var results = new BenchmarkResults();
+        var machine = await MachineFacts.ReadAsync(cancellationToken);
+        var loadAtStart = MachineFacts.LoadAverage();
+        ProgressLog.Step($"{(options.Quick ? "quick" : "full")} run, instance {options.InstanceId}, on {machine}, load average {loadAtStart}");
+        var exitCode = 1;
+        try
+        {
+            await using var panel = await PanelHost.StartAsync(options.InstanceId, options.OutputDirectory, cancellationToken);
+            var context = new BenchmarkContext(options, panel, results);
+            await ProvisioningBenchmark.RunAsync(context, cancellationToken);
+            await ThroughputBenchmark.RunAsync(context, cancellationToken);
+            await DensityBenchmark.RunAsync(context, cancellationToken);
+            await ReconcileBenchmark.RunAsync(context, cancellationToken);
+            await AdminListBenchmark.RunAsync(context, cancellationToken);
+            exitCode = 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ProgressLog.Step("cancelled");
+        }
+        catch (Exception ex)
+        {
+            ProgressLog.Step($"failed: {ex}");
+        }
+        finally
+        {
+            await CleanUpAsync(options.InstanceId);
+        }
+
+        var table = ResultTable.For(results, options);
+        Console.WriteLine();
+        Console.WriteLine(table.ToText());
+        await results.WriteAsync(options.ResultsPath, CancellationToken.None);
+        var heading = $"{(options.Quick ? "Quick" : "Full")} run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {machine}; " +
+            $"load average (1, 5, 15 min) {loadAtStart} at the start, {MachineFacts.LoadAverage()} at the end.";
+        await File.WriteAllTextAsync(options.TablePath, table.ToMarkdown(heading), CancellationToken.None);
+        ProgressLog.Step($"wrote {options.ResultsPath} and {options.TablePath}");
+        return results.IsComplete ? exitCode : 1;
+    }
+
+    private static async Task CleanUpAsync(string instanceId)
+    {
+        using var timeout = new CancellationTokenSource(CleanupTimeout);
+        try
+        {
+            var (containers, volumes) = await InstanceCleanup.RemoveAsync(instanceId, timeout.Token);
+            ProgressLog.Step($"cleaned up: {containers} containers and {volumes} volumes labelled saaspanel.instance={instanceId}");
+        }
+        catch (Exception ex)
+        {
+            ProgressLog.Step($"cleanup failed ({ex.GetBaseException().Message}); scripts/bench removes the rest by label");
+        }
+    }
+}
+
+/// <summary>What every step gets: the run's options, the running system, and the results to fill in.</summary>
+internal sealed record BenchmarkContext(BenchmarkOptions Options, PanelHost Panel, BenchmarkResults Results);

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using SaasPanel.Benchmarks.Machine;
+using SaasPanel.Benchmarks.Panel;
+
+namespace SaasPanel.Benchmarks.Load;
+
+/// <summary>
+/// nginx as the reference reverse proxy for one workspace: a generated configuration on a 127.0.0.1
+/// port that forwards <c>/u/&lt;user&gt;/</c> to the container with its gateway secret, as the gateway does.
+/// </summary>
+internal sealed class NginxProxy : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private NginxProxy(Process process, string directory, Uri workspaceAddress)
+    {
+        _process = process;
+        _directory = directory;
+        WorkspaceAddress = workspaceAddress;
+    }
+
+    /// <summary>The workspace's page through nginx.</summary>
+    public Uri WorkspaceAddress { get; }
+
+    public static async Task<NginxProxy> StartAsync(string userName, string upstream, string gatewaySecret, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("saaspanel-bench-nginx-").FullName;
+        var port = LoopbackPort.Free();
+        var configuration = Path.Combine(directory, "nginx.conf");
+        await File.WriteAllTextAsync(configuration, Configuration(directory, port, userName, upstream, gatewaySecret), cancellationToken);
+
+        var start = new ProcessStartInfo("nginx");
+        foreach (var argument in new[] { "-p", directory, "-c", configuration })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start nginx.");
+        var proxy = new NginxProxy(process, directory, new Uri($"http://127.0.0.1:{port}/u/{userName}/"));
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+            await Poll.UntilOkAsync(http, () => new HttpRequestMessage(HttpMethod.Get, proxy.WorkspaceAddress), TimeSpan.FromMilliseconds(50),
+                StartTimeout, "nginx to forward to the workspace", cancellationToken);
+            return proxy;
+        }
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A plain keep-alive reverse proxy: as many workers as cores, pooled upstream connections, no access log.</summary>
+    private static string Configuration(string directory, int port, string userName, string upstream, string gatewaySecret) =>
+        string.Create(CultureInfo.InvariantCulture, $$"""
+            daemon off;
+            worker_processes auto;
+            pid {{directory}}/nginx.pid;
+            error_log {{directory}}/error.log warn;
+            events { worker_connections 1024; }
+            http {
+                access_log off;
+                client_body_temp_path {{directory}}/client_body;
+                proxy_temp_path {{directory}}/proxy;
+                fastcgi_temp_path {{directory}}/fastcgi;
+                uwsgi_temp_path {{directory}}/uwsgi;
+                scgi_temp_path {{directory}}/scgi;
+                upstream workspace {
+                    server {{upstream}};
+                    keepalive 64;
+                }
+                server {
+                    listen 127.0.0.1:{{port}};
+                    location /u/{{userName}}/ {
+                        proxy_pass http://workspace/;
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        proxy_set_header {{GatewaySecret.HeaderName}} "{{gatewaySecret}}";
+                        proxy_set_header X-Forwarded-Prefix /u/{{userName}};
+                    }
+                }
+            }
+            """);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

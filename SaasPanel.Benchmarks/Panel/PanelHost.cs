@@ -1,0 +1,143 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Logging;
+using SaasPanel.Benchmarks.Machine;
+
+namespace SaasPanel.Benchmarks.Panel;
+
+/// <summary>
+/// The whole SaasPanel started through its AppHost (the code <c>scripts/run</c> runs) on the real engine,
+/// with its own ports, data directory, instance id and API key, so a run sits beside a developer's system.
+/// </summary>
+internal sealed class PanelHost : IAsyncDisposable
+{
+    private const string ControlResource = "control";
+    private const string AuthResource = "auth";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
+
+    private readonly DistributedApplication _app;
+    private readonly ServiceLogFiles _logs;
+
+    private PanelHost(DistributedApplication app, ServiceLogFiles logs, string instanceId, string dataDirectory, string apiKey, int authPort,
+        int controlPort)
+    {
+        _app = app;
+        _logs = logs;
+        InstanceId = instanceId;
+        DataDirectory = dataDirectory;
+        ApiKey = apiKey;
+        AuthAddress = new Uri($"http://localhost:{authPort}");
+        ControlAddress = new Uri($"http://localhost:{controlPort}");
+    }
+
+    public string InstanceId { get; }
+
+    public string DataDirectory { get; }
+
+    public string ApiKey { get; }
+
+    public Uri AuthAddress { get; }
+
+    public Uri ControlAddress { get; }
+
+    public string ControlConnectionString => $"Data Source={Path.Combine(DataDirectory, "control.db")}";
+
+    /// <summary>Starts the AppHost and waits until Auth and Control are healthy; their logs go to <paramref name="logDirectory"/>.</summary>
+    public static async Task<PanelHost> StartAsync(string instanceId, string logDirectory, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        var dataDirectory = Directory.CreateTempSubdirectory($"saaspanel-{instanceId}-").FullName;
+        var (authPort, controlPort) = (LoopbackPort.Free(), LoopbackPort.Free());
+        var apiKey = $"bench-{Guid.NewGuid():N}";
+        ProgressLog.Step($"starting the AppHost (auth :{authPort}, control :{controlPort}, data {dataDirectory})");
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPanel_AppHost>(
+            [
+                $"SaasPanel:AuthPort={authPort}",
+                $"SaasPanel:ControlPort={controlPort}",
+                $"SaasPanel:DataDirectory={dataDirectory}",
+                $"SaasPanel:InstanceId={instanceId}",
+                $"Parameters:control-api-key={apiKey}",
+            ],
+            timeout.Token);
+        // The console shows the run's progress; the services' output goes to their log files instead.
+        builder.Configuration["Logging:LogLevel:Default"] = nameof(LogLevel.Warning);
+        builder.Configuration["Logging:LogLevel:SaasPanel.AppHost.Resources"] = nameof(LogLevel.None);
+        // The AppHost's probes fail while Control restarts, which the reconcile step does on purpose.
+        builder.Configuration["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = nameof(LogLevel.None);
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            // The testing builder runs no dashboard yet points the services' OTLP exporter at it; exports to nowhere
+            // cost CPU, and flushing them holds up every stop by seconds. No exporter: the instrumentation still runs.
+            builder.CreateResourceBuilder(service).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+        }
+
+        var auth = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == AuthResource);
+        // Every registration comes from 127.0.0.1: lift the per-address limit on sign-up posts, nothing else.
+        builder.CreateResourceBuilder(auth).WithEnvironment("SignInRateLimit__PermitLimit", "1000000");
+
+        var app = await builder.BuildAsync(timeout.Token);
+        var logs = new ServiceLogFiles(app, logDirectory, new HashSet<string> { AuthResource, ControlResource });
+        var host = new PanelHost(app, logs, instanceId, dataDirectory, apiKey, authPort, controlPort);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(ControlResource, timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(AuthResource, timeout.Token);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    public PanelBrowser NewBrowser() => new(AuthAddress);
+
+    public ControlApi NewControlApi() => new(ControlAddress, ApiKey);
+
+    public Task StopControlAsync(CancellationToken cancellationToken) => RunCommandAsync(KnownResourceCommands.StopCommand, cancellationToken);
+
+    /// <summary>Asks the AppHost to start Control again; returns once the process is launched, not when it is ready.</summary>
+    public Task StartControlAsync(CancellationToken cancellationToken) => RunCommandAsync(KnownResourceCommands.StartCommand, cancellationToken);
+
+    private async Task RunCommandAsync(string command, CancellationToken cancellationToken)
+    {
+        var result = await _app.ResourceCommands.ExecuteCommandAsync(ControlResource, command, cancellationToken);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"'{command}' on {ControlResource} failed: {result.Message}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await _app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            await _logs.DisposeAsync();
+            DeleteDataDirectory();
+        }
+    }
+
+    private void DeleteDataDirectory()
+    {
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A service may hold a database file for a moment more; it is under the temp folder anyway.
+        }
+    }
+}

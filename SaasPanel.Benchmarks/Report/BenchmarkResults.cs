@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SaasPanel.Benchmarks.Report;
+
+/// <summary>
+/// Every figure of a run, written to <c>results.json</c> under snake_case keys
+/// (<see cref="ProvisionP50Ms"/> is <c>provision_p50_ms</c>). A step that did not run leaves its keys null.
+/// </summary>
+internal sealed class BenchmarkResults
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    public double? ProvisionP50Ms { get; set; }
+
+    public double? ProvisionP99Ms { get; set; }
+
+    public double? ProvisionConcurrentP50Ms { get; set; }
+
+    public double? ProvisionConcurrentP99Ms { get; set; }
+
+    public double? DockerRunP50Ms { get; set; }
+
+    public double? DockerRunP99Ms { get; set; }
+
+    public double? GatewayRps { get; set; }
+
+    public double? GatewayP50Ms { get; set; }
+
+    public double? GatewayP99Ms { get; set; }
+
+    public double? DirectRps { get; set; }
+
+    public double? DirectP50Ms { get; set; }
+
+    public double? DirectP99Ms { get; set; }
+
+    public double? NginxRps { get; set; }
+
+    public double? NginxP50Ms { get; set; }
+
+    public double? NginxP99Ms { get; set; }
+
+    public double? WorkspacesRunning { get; set; }
+
+    public double? MemoryPerWorkspaceMb { get; set; }
+
+    /// <summary>The average workspace container's anonymous memory, as its cgroup is charged.</summary>
+    public double? ContainerAnonymousMb { get; set; }
+
+    /// <summary>The average workspace container's page cache, as its cgroup is charged.</summary>
+    public double? ContainerPageCacheMb { get; set; }
+
+    /// <summary>The containerd shim beside each container (proportional set size).</summary>
+    public double? ShimMb { get; set; }
+
+    /// <summary>How long the density step took to get its workspaces running (through Control's API).</summary>
+    public double? DensityStartSeconds { get; set; }
+
+    public double? ReconcileSeconds { get; set; }
+
+    /// <summary>The part of <see cref="ReconcileSeconds"/> before Control's first answer to <c>/health</c>.</summary>
+    public double? ControlStartSeconds { get; set; }
+
+    public double? AdminListMs { get; set; }
+
+    /// <summary>The operator panel's first page (<c>/</c>), rendered on the server, signed in as admin.</summary>
+    public double? AdminPanelMs { get; set; }
+
+    /// <summary>The operator panel's page with a search (<c>/?q=</c>).</summary>
+    public double? AdminPanelSearchMs { get; set; }
+
+    /// <summary>True when every key has a value.</summary>
+    [JsonIgnore]
+    public bool IsComplete => typeof(BenchmarkResults).GetProperties()
+        .Where(p => p.PropertyType == typeof(double?))
+        .All(p => p.GetValue(this) is not null);
+
+    public async Task WriteAsync(string path, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var file = File.Create(path);
+        await JsonSerializer.SerializeAsync(file, this, JsonOptions, cancellationToken);
+    }
+}

@@ -1,0 +1,49 @@
+using SaasPanel.Benchmarks.Load;
+using SaasPanel.Benchmarks.Report;
+
+namespace SaasPanel.Tests.Unit.Benchmarks;
+
+public sealed class BenchmarkReportTests
+{
+    private const string WrkReport = """
+        Running 10s test @ http://127.0.0.1:5000/u/load/
+          2 threads and 32 connections
+          Thread Stats   Avg      Stdev     Max   +/- Stdev
+            Latency    13.22ms   12.01ms 210.31ms   91.02%
+            Req/Sec     1.03k   150.12     1.40k    70.00%
+          Latency Distribution
+             50%  812.00us
+             75%   15.10ms
+             90%   24.33ms
+             99%    1.25s
+          20513 requests in 10.05s, 60.12MB read
+          Socket errors: connect 0, read 2, write 0, timeout 3
+          Non-2xx or 3xx responses: 7
+        Requests/sec:   2041.10
+        Transfer/sec:      5.98MB
+        """;
+
+    [Fact]
+    public void Reads_wrk_throughput_latency_percentiles_in_any_unit_and_errors()
+    {
+        var result = Wrk.Parse(WrkReport);
+
+        Assert.Equal(new LoadResult(2041.10, 0.812, 1250, 20513, 7, 5), result);
+    }
+
+    [Fact]
+    public void A_wrk_report_without_errors_counts_none()
+    {
+        var clean = WrkReport.Replace("  Non-2xx or 3xx responses: 7\n", "").Replace("read 2", "read 0").Replace("timeout 3", "timeout 0");
+
+        Assert.Equal((0, 0), (Wrk.Parse(clean).FailedResponses, Wrk.Parse(clean).SocketErrors));
+    }
+
+    [Fact]
+    public void Percentiles_are_nearest_rank_so_the_p99_of_twenty_is_the_largest()
+    {
+        var percentiles = Percentiles.Of(Enumerable.Range(1, 20).Select(i => (double)(21 - i)).ToList());
+
+        Assert.Equal(new Percentiles(10, 20, 20), percentiles);
+    }
+}
