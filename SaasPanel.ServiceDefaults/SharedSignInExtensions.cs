@@ -27,7 +27,7 @@ public static class SharedSignInExtensions
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keyDirectory));
         }
 
-        return builder.Services
+        var authentication = builder.Services
             .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
@@ -39,5 +39,9 @@ public static class SharedSignInExtensions
                 options.SlidingExpiration = true;
                 configure?.Invoke(options);
             });
+        // After AddCookie's own post-configuration, which creates the Data Protection ticket format this wraps.
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .PostConfigure(options => options.TicketDataFormat = new CachedTicketFormat(options.TicketDataFormat));
+        return authentication;
     }
 }

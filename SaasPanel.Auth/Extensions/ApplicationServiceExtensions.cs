@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.AspNetCore;
 using SaasPanel.Auth.ControlApi;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Gateway;
@@ -68,6 +69,7 @@ internal static class ApplicationServiceExtensions
         services.AddSingleton<GatewayRouteTable>();
         services.AddSingleton<WorkspaceWaker>();
         services.AddSingleton<GatewayHttpClient>();
+        services.AddSingleton<IPostConfigureOptions<AspNetCoreTraceInstrumentationOptions>, GatewayTraceSampling>();
         services.AddHttpForwarder();
         services.AddHostedService<WorkspaceChangeStream>();
         services.AddHttpClient(WorkspaceChangeStream.HttpClientName, (provider, http) =>

@@ -22,4 +22,12 @@ public sealed class GatewayOptions
     /// <summary>A forwarded request (or websocket) with no traffic for this long is cut.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// The share of the requests to <c>/u/</c> that are traced, from 0 to 1. The gateway relays every request of
+    /// every workspace: tracing them all costs a tenth of its throughput and tells little that the
+    /// <c>saaspanel.gateway.*</c> metrics (which count every request) and the logs of failures do not.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double TraceSampleRatio { get; set; } = 0.01;
 }
