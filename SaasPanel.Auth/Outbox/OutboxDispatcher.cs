@@ -9,7 +9,7 @@ using SaasPanel.Auth.Telemetry;
 namespace SaasPanel.Auth.Outbox;
 
 /// <summary>
-/// Delivers outbox messages to Control in the order they were written, per user. A message
+/// Delivers outbox messages to Control in the order they were written, per user, several users at a time. A message
 /// leaves the outbox only when Control confirmed it, so a crash or a Control outage at any
 /// point means a redelivery later, never a loss; Control's API is idempotent, so redelivery is harmless.
 /// </summary>
@@ -54,59 +54,18 @@ public sealed class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-        var control = scope.ServiceProvider.GetRequiredService<ControlApiClient>();
         var settings = options.Value;
 
         var pending = await db.OutboxMessages
+            .AsNoTracking()
             .Where(Undelivered)
             .OrderBy(m => m.Id)
             .Take(settings.BatchSize)
             .ToListAsync(cancellationToken);
 
-        // A user's messages must arrive in order: once one waits, the later ones for that user wait too.
-        var blockedUsers = new HashSet<string>(StringComparer.Ordinal);
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var message in pending)
-        {
-            if (blockedUsers.Contains(message.UserName) || message.NextAttemptAt > now)
-            {
-                blockedUsers.Add(message.UserName);
-                continue;
-            }
-
-            using var activity = StartDispatch(message);
-            using var logScope = logger.BeginUserScope(message.UserName);
-            var result = await DeliverAsync(control, message, cancellationToken);
-            now = clock.GetUtcNow().UtcDateTime;
-            message.Attempts++;
-            switch (result.Outcome)
-            {
-                case ControlCallOutcome.Done:
-                    message.DeliveredAt = now;
-                    message.LastError = null;
-                    OutboxLog.Delivered(logger, message.Kind, message.UserName, message.Attempts);
-                    break;
-                case ControlCallOutcome.Rejected:
-                    message.FailedAt = now;
-                    message.LastError = Truncate(result.Error);
-                    OutboxLog.Rejected(logger, message.Kind, message.UserName, result.Error);
-                    break;
-                default:
-                    var delay = settings.RetryDelay(message.Attempts);
-                    message.NextAttemptAt = now + delay;
-                    message.LastError = Truncate(result.Error);
-                    blockedUsers.Add(message.UserName);
-                    OutboxLog.WillRetry(logger, message.Kind, message.UserName, message.Attempts, delay, result.Error);
-                    break;
-            }
-
-            if (result.Outcome != ControlCallOutcome.Done)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        // Users do not wait for each other; each user's messages stay in order on one task (GroupBy keeps the Id order).
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(pending.GroupBy(m => m.UserName, StringComparer.Ordinal), parallel, DispatchInOrderAsync);
 
         telemetry.SetOutboxBacklog(await db.OutboxMessages.CountAsync(Undelivered, cancellationToken));
         var nextDue = await db.OutboxMessages
@@ -121,6 +80,67 @@ public sealed class OutboxDispatcher(
 
         var untilDue = nextDue.Value - clock.GetUtcNow().UtcDateTime;
         return untilDue <= TimeSpan.Zero ? TimeSpan.Zero : untilDue < settings.PollInterval ? untilDue : settings.PollInterval;
+    }
+
+    /// <summary>
+    /// One user's messages, oldest first, with a scope (and DbContext) of its own, since several users are served at once.
+    /// Stops at the first message that has to wait: a user's later message never overtakes an earlier one.
+    /// </summary>
+    private async ValueTask DispatchInOrderAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var control = scope.ServiceProvider.GetRequiredService<ControlApiClient>();
+        foreach (var message in messages)
+        {
+            if (message.NextAttemptAt > clock.GetUtcNow().UtcDateTime)
+            {
+                return;
+            }
+
+            db.OutboxMessages.Attach(message);
+            if (!await DispatchAsync(db, control, message, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One delivery attempt, recorded; false when the message must be tried again later.</summary>
+    private async Task<bool> DispatchAsync(AuthDbContext db, ControlApiClient control, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        using var activity = StartDispatch(message);
+        using var logScope = logger.BeginUserScope(message.UserName);
+        var result = await DeliverAsync(control, message, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        message.Attempts++;
+        switch (result.Outcome)
+        {
+            case ControlCallOutcome.Done:
+                message.DeliveredAt = now;
+                message.LastError = null;
+                OutboxLog.Delivered(logger, message.Kind, message.UserName, message.Attempts);
+                break;
+            case ControlCallOutcome.Rejected:
+                message.FailedAt = now;
+                message.LastError = Truncate(result.Error);
+                OutboxLog.Rejected(logger, message.Kind, message.UserName, result.Error);
+                break;
+            default:
+                var delay = options.Value.RetryDelay(message.Attempts);
+                message.NextAttemptAt = now + delay;
+                message.LastError = Truncate(result.Error);
+                OutboxLog.WillRetry(logger, message.Kind, message.UserName, message.Attempts, delay, result.Error);
+                break;
+        }
+
+        if (result.Outcome != ControlCallOutcome.Done)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return result.Outcome != ControlCallOutcome.Retry;
     }
 
     /// <summary>

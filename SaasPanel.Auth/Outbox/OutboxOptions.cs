@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SaasPanel.Auth.Outbox;
 
-/// <summary>How the dispatcher retries (section <c>Outbox</c>).</summary>
+/// <summary>How the dispatcher retries and how many users it serves at once (section <c>Outbox</c>).</summary>
 public sealed class OutboxOptions
 {
     public const string SectionName = "Outbox";
@@ -19,6 +19,10 @@ public sealed class OutboxOptions
 
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>How many users' messages are delivered at the same time; one user's always go one after the other.</summary>
+    [Range(1, 64)]
+    public int Parallelism { get; set; } = 8;
 
     /// <summary>Exponential backoff with ±20 % jitter, capped, so a restarted Control is not hit by everyone at once.</summary>
     public TimeSpan RetryDelay(int attempts)

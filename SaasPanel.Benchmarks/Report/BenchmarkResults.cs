@@ -27,6 +27,11 @@ internal sealed class BenchmarkResults
 
     public double? DockerRunP99Ms { get; set; }
 
+    /// <summary>As many bare <c>docker run</c>s as concurrent registrations, all started at once: their lower bound.</summary>
+    public double? DockerRunConcurrentP50Ms { get; set; }
+
+    public double? DockerRunConcurrentP99Ms { get; set; }
+
     public double? GatewayRps { get; set; }
 
     public double? GatewayP50Ms { get; set; }

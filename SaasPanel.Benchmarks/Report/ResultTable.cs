@@ -22,6 +22,8 @@ internal sealed class ResultTable
             Row("provision_concurrent_p99_ms", r.ProvisionConcurrentP99Ms, "ms", AtMost(3000, r.ProvisionConcurrentP99Ms)),
             Row("docker_run_p50_ms", r.DockerRunP50Ms, "ms", Reference("lower bound")),
             Row("docker_run_p99_ms", r.DockerRunP99Ms, "ms"),
+            Row("docker_run_concurrent_p50_ms", r.DockerRunConcurrentP50Ms, "ms", Reference("lower bound (concurrent)")),
+            Row("docker_run_concurrent_p99_ms", r.DockerRunConcurrentP99Ms, "ms", Reference("lower bound (concurrent)")),
             Row("gateway_rps", r.GatewayRps, "req/s", AtLeast(0.8 * r.NginxRps, r.GatewayRps, "0.8 × nginx_rps")),
             Row("gateway_p50_ms", r.GatewayP50Ms, "ms"),
             Row("gateway_p99_ms", r.GatewayP99Ms, "ms", AtMost(r.DirectP99Ms + 2, r.GatewayP99Ms, "direct_p99 + 2 ms")),

@@ -18,6 +18,24 @@ internal sealed class DockerRunBaseline(string instanceId, BenchmarkOptions opti
 
     public async Task<double> MeasureAsync(string userName, CancellationToken cancellationToken)
     {
+        var run = await RunUntilOkAsync(userName, cancellationToken);
+        await DockerCli.RunAsync(["rm", "--force", run.ContainerId], cancellationToken);
+        return run.Milliseconds;
+    }
+
+    /// <summary>
+    /// Bare containers started all at once, each timed until it answers 200. They are removed only when every one
+    /// answered, so no removal competes with the starts being timed.
+    /// </summary>
+    public async Task<double[]> MeasureConcurrentAsync(IEnumerable<string> userNames, CancellationToken cancellationToken)
+    {
+        var runs = await Task.WhenAll(userNames.Select(userName => RunUntilOkAsync(userName, cancellationToken)));
+        await DockerCli.RunAsync(["rm", "--force", .. runs.Select(run => run.ContainerId)], cancellationToken);
+        return [.. runs.Select(run => run.Milliseconds)];
+    }
+
+    private async Task<(string ContainerId, double Milliseconds)> RunUntilOkAsync(string userName, CancellationToken cancellationToken)
+    {
         var port = LoopbackPort.Free();
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var started = Stopwatch.GetTimestamp();
@@ -33,10 +51,7 @@ internal sealed class DockerRunBaseline(string instanceId, BenchmarkOptions opti
             cancellationToken);
         await Poll.UntilOkAsync(_http, () => new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/") { Headers = { { GatewaySecret.HeaderName, secret } } },
             options.PollInterval, options.ProvisionTimeout, $"the bare container of {userName} to answer 200", cancellationToken);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-
-        await DockerCli.RunAsync(["rm", "--force", containerId], cancellationToken);
-        return elapsed;
+        return (containerId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     public void Dispose() => _http.Dispose();

@@ -7,7 +7,8 @@ namespace SaasPanel.Benchmarks.Steps;
 /// <summary>
 /// Registration to a serving workspace, as a person sees it: from posting the sign-up form at Auth until
 /// <c>/u/&lt;user&gt;/</c> answers 200 through the gateway. First one user at a time, each followed by a bare
-/// <c>docker run</c> of the same image (the lower bound, under the same conditions), then many at once.
+/// <c>docker run</c> of the same image (the lower bound, under the same conditions), then many at once, followed by
+/// as many bare <c>docker run</c>s at once (the lower bound of that).
 /// </summary>
 internal static class ProvisioningBenchmark
 {
@@ -49,6 +50,11 @@ internal static class ProvisioningBenchmark
         {
             browsers.ForEach(browser => browser.Dispose());
         }
+
+        ProgressLog.Step($"provisioning: {options.ConcurrentUsers} bare docker runs at once");
+        var bareConcurrent = Percentiles.Of(await dockerRun.MeasureConcurrentAsync(
+            Enumerable.Range(1, options.ConcurrentUsers).Select(i => $"run-con-{i:000}"), cancellationToken));
+        (results.DockerRunConcurrentP50Ms, results.DockerRunConcurrentP99Ms) = (bareConcurrent.P50, bareConcurrent.P99);
     }
 
     private static async Task<double> RegisterAndWaitAsync(PanelBrowser browser, string userName, BenchmarkOptions options,

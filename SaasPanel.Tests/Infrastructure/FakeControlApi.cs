@@ -23,6 +23,9 @@ public sealed class FakeControlApi : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, WorkspaceEvent> _workspaces = new();
     private readonly ConcurrentDictionary<Channel<WorkspaceEvent?>, byte> _streams = new();
+    private volatile TaskCompletionSource _released = Released();
+    private int _inFlight;
+    private int _maxInFlight;
     private WebApplication? _app;
 
     public FakeControlApi(int? port = null) => Port = port ?? TestNetwork.FreePort();
@@ -37,6 +40,18 @@ public sealed class FakeControlApi : IAsyncDisposable
     public int FailNextCalls;
 
     public int OpenStreams => _streams.Count;
+
+    /// <summary>How many PUT/DELETE/start calls are being answered right now (held ones included).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most PUT/DELETE/start calls that were in flight at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>From now on, PUT/DELETE/start calls are recorded on arrival but not answered until <see cref="ReleaseCalls"/>.</summary>
+    public void HoldCalls() => _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Answers every held call, and every later one straight away.</summary>
+    public void ReleaseCalls() => _released.TrySetResult();
 
     public static async Task<FakeControlApi> StartNewAsync()
     {
@@ -71,10 +86,10 @@ public sealed class FakeControlApi : IAsyncDisposable
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["invalid"] });
             }
 
-            return Record($"PUT {user} {body.RootElement.GetProperty("email").GetString()}", StatusCodes.Status201Created);
+            return await RecordAsync($"PUT {user} {body.RootElement.GetProperty("email").GetString()}", StatusCodes.Status201Created);
         });
-        app.MapDelete("/api/workspaces/{user}", (string user) => Record($"DELETE {user}", StatusCodes.Status202Accepted));
-        app.MapPost("/api/workspaces/{user}/start", (string user) => Record($"START {user}", StatusCodes.Status202Accepted));
+        app.MapDelete("/api/workspaces/{user}", (string user) => RecordAsync($"DELETE {user}", StatusCodes.Status202Accepted));
+        app.MapPost("/api/workspaces/{user}/start", (string user) => RecordAsync($"START {user}", StatusCodes.Status202Accepted));
         await app.StartAsync();
         _app = app;
     }
@@ -124,9 +139,24 @@ public sealed class FakeControlApi : IAsyncDisposable
 
     public int CountCalls(string call) => Calls.Count(c => c == call);
 
-    private IResult Record(string call, int status)
+    private async Task<IResult> RecordAsync(string call, int status)
     {
         Calls.Enqueue(call);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        for (var max = MaxInFlight; inFlight > max; max = MaxInFlight)
+        {
+            Interlocked.CompareExchange(ref _maxInFlight, inFlight, max);
+        }
+
+        try
+        {
+            await _released.Task;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+
         if (Interlocked.Decrement(ref FailNextCalls) >= 0)
         {
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "try later");
@@ -134,6 +164,13 @@ public sealed class FakeControlApi : IAsyncDisposable
 
         Interlocked.Exchange(ref FailNextCalls, 0);
         return Results.StatusCode(status);
+    }
+
+    private static TaskCompletionSource Released()
+    {
+        var released = new TaskCompletionSource();
+        released.SetResult();
+        return released;
     }
 
     private async Task StreamChangesAsync(HttpContext context)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Outbox;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration.Auth;
@@ -84,7 +85,7 @@ public sealed class OutboxTests
         using (var scope = auth.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-            db.OutboxMessages.Add(SaasPanel.Auth.Outbox.OutboxMessage.Provision(FakeControlApi.RejectedUserName, "x@example.com", DateTime.UtcNow));
+            db.OutboxMessages.Add(OutboxMessage.Provision(FakeControlApi.RejectedUserName, "x@example.com", DateTime.UtcNow));
             await db.SaveChangesAsync();
         }
 
@@ -92,10 +93,51 @@ public sealed class OutboxTests
         await browser.RegisterAsync("paul", "paul@example.com", "password1");
 
         await Eventually.AssertAsync(() => DeliveredAsync(auth, "paul"), s_deadline, "paul delivered");
-        using var check = auth.Services.CreateScope();
-        var rejected = await check.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.SingleAsync(m => m.UserName == FakeControlApi.RejectedUserName);
-        Assert.NotNull(rejected.FailedAt);
+        // Users are delivered side by side, so the rejection may land just after paul's delivery.
+        await Eventually.AssertAsync(async () =>
+        {
+            using var check = auth.Services.CreateScope();
+            var rejected = await check.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.SingleAsync(m => m.UserName == FakeControlApi.RejectedUserName);
+            return rejected.FailedAt is not null;
+        }, s_deadline, "the rejected message set aside");
         Assert.Equal(1, control.CountCalls($"PUT {FakeControlApi.RejectedUserName} x@example.com"));
+    }
+
+    [Fact]
+    public async Task Different_users_are_delivered_side_by_side_up_to_the_limit_and_each_user_in_order()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        control.HoldCalls();
+        await using var auth = AuthTestHost.Create(control.BaseAddress, new Dictionary<string, string?> { ["Outbox:Parallelism"] = "3" });
+        using (var scope = auth.Services.CreateScope())
+        {
+            // One transaction, so the dispatcher sees all five in the same pass. Ulla's second message is among the first
+            // three written: only keeping her messages in order holds it back while her first is at Control.
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            var now = DateTime.UtcNow;
+            db.OutboxMessages.Add(OutboxMessage.Provision("ulla", "ulla@example.com", now));
+            db.OutboxMessages.Add(OutboxMessage.Deprovision("ulla", now));
+            db.OutboxMessages.Add(OutboxMessage.Provision("vera", "vera@example.com", now));
+            db.OutboxMessages.Add(OutboxMessage.Provision("walt", "walt@example.com", now));
+            db.OutboxMessages.Add(OutboxMessage.Provision("xena", "xena@example.com", now));
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.AssertAsync(() => Task.FromResult(control.InFlight == 3), s_deadline, "three users' calls held at Control at once");
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // two poll intervals: room for a fourth call, or ulla's second, to slip out
+        Assert.Equal(3, control.MaxInFlight);
+        Assert.DoesNotContain("DELETE ulla", control.Calls);
+
+        control.ReleaseCalls();
+        await Eventually.AssertAsync(async () =>
+        {
+            using var scope = auth.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.CountAsync(m => m.DeliveredAt != null) == 5;
+        }, s_deadline, "all five delivered");
+        Assert.Equal(3, control.MaxInFlight);
+        var calls = control.Calls.ToList();
+        Assert.Equal(5, calls.Distinct().Count());
+        Assert.True(calls.IndexOf("PUT ulla ulla@example.com") < calls.IndexOf("DELETE ulla"), string.Join(", ", calls));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using SaasPanel.Benchmarks;
 using SaasPanel.Benchmarks.Load;
 using SaasPanel.Benchmarks.Report;
 
@@ -45,5 +47,34 @@ public sealed class BenchmarkReportTests
         var percentiles = Percentiles.Of(Enumerable.Range(1, 20).Select(i => (double)(21 - i)).ToList());
 
         Assert.Equal(new Percentiles(10, 20, 20), percentiles);
+    }
+
+    [Fact]
+    public async Task The_table_has_a_row_for_every_key_of_results_json_in_its_order()
+    {
+        var results = new BenchmarkResults();
+        foreach (var property in typeof(BenchmarkResults).GetProperties().Where(p => p.PropertyType == typeof(double?)))
+        {
+            property.SetValue(results, 1.0);
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), $"results-{Guid.NewGuid():N}.json");
+        List<string> keys;
+        try
+        {
+            await results.WriteAsync(path, CancellationToken.None);
+            keys = [.. JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject().Select(entry => entry.Key)];
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var rows = ResultTable.For(results, new BenchmarkOptions(Quick: true, "bench-test", "unused")).ToText()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(' ')[0]).ToList();
+
+        Assert.Contains("docker_run_concurrent_p50_ms", keys);
+        Assert.Contains("docker_run_concurrent_p99_ms", keys);
+        Assert.Equal(keys, rows);
     }
 }
