@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -19,7 +21,12 @@ public static class SqliteDatabaseExtensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{connectionName} is not configured; the AppHost sets it, or set it in appsettings.");
 
-        builder.Services.AddDbContext<TContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddDbContext<TContext>(options => options
+            .UseSqlite(connectionString)
+            // A failed command reaches the code that ran it as an exception: either it is expected and handled (two
+            // registrations racing for one name meet the unique index) or it fails the request or loop, which logs it.
+            // EF's own error entries would only report the handled races a second time, as errors.
+            .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>($"{connectionName}-database");
         return builder;
     }
