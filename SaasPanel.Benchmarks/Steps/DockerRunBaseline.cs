@@ -10,10 +10,8 @@ namespace SaasPanel.Benchmarks.Steps;
 /// The lower bound of provisioning: a bare <c>docker run</c> of the image Control runs, timed until the
 /// container's page answers 200. Labelled with the run's instance id, so cleanup finds it whatever happens.
 /// </summary>
-internal sealed class DockerRunBaseline(string instanceId, BenchmarkOptions options) : IDisposable
+internal sealed class DockerRunBaseline(string instanceId, string image, BenchmarkOptions options) : IDisposable
 {
-    private static readonly string Image = new RuntimeOptions().Image;
-
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
     public async Task<double> MeasureAsync(string userName, CancellationToken cancellationToken)
@@ -46,7 +44,7 @@ internal sealed class DockerRunBaseline(string instanceId, BenchmarkOptions opti
                 "--env", $"USERNAME={userName}",
                 "--env", $"GATEWAY_SECRET={secret}",
                 "--publish", $"127.0.0.1:{port}:8080",
-                Image,
+                image,
             ],
             cancellationToken);
         await Poll.UntilOkAsync(_http, () => new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/") { Headers = { { GatewaySecret.HeaderName, secret } } },

@@ -18,7 +18,7 @@ internal static class ProvisioningBenchmark
     {
         var (options, panel, results) = (context.Options, context.Panel, context.Results);
         ProgressLog.Step($"provisioning: {options.SequentialUsers} registrations one at a time, each followed by a bare docker run");
-        using var dockerRun = new DockerRunBaseline(panel.InstanceId, options);
+        using var dockerRun = new DockerRunBaseline(panel.InstanceId, panel.UserAppImage, options);
         var registrations = new List<double>();
         var dockerRuns = new List<double>();
         for (var i = 1; i <= options.SequentialUsers; i++)

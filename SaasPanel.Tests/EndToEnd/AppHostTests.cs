@@ -37,6 +37,10 @@ public sealed class AppHostTests
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", timeout.Token)).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/", timeout.Token)).StatusCode);
         }
+
+        // Control runs this checkout's image by its hashed tag, not a name another checkout could move.
+        using var control = app.CreateHttpClient("control");
+        Assert.Contains($"{DockerTestEngine.UserAppImageTag} is sha256:", await control.GetStringAsync("/health", timeout.Token));
     }
 
     private static int FreePort()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using SaasPanel.AppHost;
 
 namespace SaasPanel.Tests.Infrastructure;
 
@@ -13,6 +14,11 @@ public static class DockerTestEngine
     public const string ManagedLabel = "saaspanel.managed";
     public const string InstanceLabel = "saaspanel.instance";
 
+    private static readonly Lazy<string> s_userAppImageTag = new(() => UserAppImage.TagFor(TestPaths.RepositoryRoot));
+
+    /// <summary>The tag of this checkout's UserApp image, which every Control in a test runs (as the AppHost's does).</summary>
+    public static string UserAppImageTag => s_userAppImageTag.Value;
+
     public static DockerClient CreateClient() =>
         new DockerClientConfiguration(new Uri(Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock"))
             .CreateClient();
@@ -20,7 +26,7 @@ public static class DockerTestEngine
     /// <summary>Builds (or finds, when its inputs are unchanged) the UserApp image; returns its tag.</summary>
     public static async Task<string> BuildUserAppImageAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Path.Combine(TestPaths.RepositoryRoot, "scripts", "build-userapp-image"))
+        var start = new ProcessStartInfo(UserAppImage.BuildScript(TestPaths.RepositoryRoot))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

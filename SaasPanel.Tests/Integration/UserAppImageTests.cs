@@ -15,6 +15,9 @@ public sealed class UserAppImageTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var image = await DockerTestEngine.BuildUserAppImageAsync(timeout.Token);
+        // What Control is told to run (the AppHost and the tests ask the script for the tag) is what was built.
+        Assert.Equal(image, DockerTestEngine.UserAppImageTag);
+        Assert.Matches("^saaspanel-userapp:[0-9a-f]{16}$", image);
         var instanceId = TestPaths.NewInstanceId("image");
         using var docker = DockerTestEngine.CreateClient();
         try
