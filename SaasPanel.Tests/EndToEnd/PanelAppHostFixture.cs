@@ -46,6 +46,13 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
                 $"Parameters:control-api-key={ApiKey}",
             ],
             timeout.Token);
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            // The testing builder runs no dashboard yet points the OTLP exporter at it; flushing into nothing would hold
+            // up a stop of Control (Acceptance 4 stops it) past the time the AppHost gives it.
+            builder.CreateResourceBuilder(service).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+        }
+
         var auth = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "auth");
         builder.CreateResourceBuilder(auth)
             // Tests register many users from one address and must not wait long for a restarted Control.
@@ -122,7 +129,14 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
         });
     }
 
-    public Task StopControlAsync() => App.ResourceCommands.ExecuteCommandAsync("control", KnownResourceCommands.StopCommand);
+    /// <summary>Stops Control and makes sure it is down: its port refuses connections.</summary>
+    public async Task StopControlAsync()
+    {
+        var stopped = await App.ResourceCommands.ExecuteCommandAsync("control", KnownResourceCommands.StopCommand);
+        Assert.True(stopped.Success, $"stopping Control failed: {stopped.Message}");
+        using var control = NewControlApiClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => control.GetAsync("/health"));
+    }
 
     public async Task StartControlAsync()
     {
