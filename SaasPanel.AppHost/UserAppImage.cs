@@ -12,21 +12,29 @@ public static class UserAppImage
     public static string BuildScript(string repositoryRoot) => Path.Combine(repositoryRoot, "scripts", "build-userapp-image");
 
     /// <summary>The tag the build script gives this checkout's UserApp, without building it.</summary>
-    public static string TagFor(string repositoryRoot)
+    public static string TagFor(string repositoryRoot) =>
+        RunBuildScriptAsync(repositoryRoot, ["--print-tag"], CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Builds the image (or finds it, when its inputs are unchanged); returns its tag.</summary>
+    public static Task<string> BuildAsync(string repositoryRoot, CancellationToken cancellationToken) =>
+        RunBuildScriptAsync(repositoryRoot, [], cancellationToken);
+
+    private static async Task<string> RunBuildScriptAsync(string repositoryRoot, string[] arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(BuildScript(repositoryRoot), "--print-tag")
+        var start = new ProcessStartInfo(BuildScript(repositoryRoot), arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = repositoryRoot,
         };
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        var errors = process.StandardError.ReadToEndAsync();
-        var tag = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var tag = (await output).Trim();
         if (process.ExitCode != 0 || tag.Length == 0)
         {
-            throw new InvalidOperationException($"{start.FileName} --print-tag failed ({process.ExitCode}): {errors.Result}");
+            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}");
         }
 
         return tag;

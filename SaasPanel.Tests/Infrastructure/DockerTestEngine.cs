@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using SaasPanel.AppHost;
@@ -24,25 +23,8 @@ public static class DockerTestEngine
             .CreateClient();
 
     /// <summary>Builds (or finds, when its inputs are unchanged) the UserApp image; returns its tag.</summary>
-    public static async Task<string> BuildUserAppImageAsync(CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(UserAppImage.BuildScript(TestPaths.RepositoryRoot))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = TestPaths.RepositoryRoot,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start build-userapp-image");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"build-userapp-image failed ({process.ExitCode}): {await stderr}");
-        }
-
-        return (await stdout).Trim();
-    }
+    public static Task<string> BuildUserAppImageAsync(CancellationToken cancellationToken) =>
+        UserAppImage.BuildAsync(TestPaths.RepositoryRoot, cancellationToken);
 
     /// <summary>Removes every container and volume labelled with this instance id.</summary>
     public static async Task RemoveInstanceAsync(DockerClient client, string instanceId)
