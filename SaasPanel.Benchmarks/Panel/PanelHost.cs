@@ -71,12 +71,7 @@ internal sealed class PanelHost : IAsyncDisposable
         builder.Configuration["Logging:LogLevel:SaasPanel.AppHost.Resources"] = nameof(LogLevel.None);
         // The AppHost's probes fail while Control restarts, which the reconcile step does on purpose.
         builder.Configuration["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = nameof(LogLevel.None);
-        foreach (var service in builder.Resources.OfType<ProjectResource>())
-        {
-            // The testing builder runs no dashboard yet points the services' OTLP exporter at it; exports to nowhere
-            // cost CPU, and flushing them holds up every stop by seconds. No exporter: the instrumentation still runs.
-            builder.CreateResourceBuilder(service).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
-        }
+        builder.WithoutOtlpExporter();
 
         var auth = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == AuthResource);
         // Every registration comes from 127.0.0.1: lift the per-address limit on sign-up posts, nothing else.

@@ -5,6 +5,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Docker.DotNet.Models;
+using SaasPanel.Benchmarks.Panel;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.EndToEnd;
@@ -46,12 +47,8 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
                 $"Parameters:control-api-key={ApiKey}",
             ],
             timeout.Token);
-        foreach (var service in builder.Resources.OfType<ProjectResource>())
-        {
-            // The testing builder runs no dashboard yet points the OTLP exporter at it; flushing into nothing would hold
-            // up a stop of Control (Acceptance 4 stops it) past the time the AppHost gives it.
-            builder.CreateResourceBuilder(service).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
-        }
+        // Acceptance 4 stops Control; an exporter flushing into the missing dashboard would make that stop fail.
+        builder.WithoutOtlpExporter();
 
         var auth = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "auth");
         builder.CreateResourceBuilder(auth)
