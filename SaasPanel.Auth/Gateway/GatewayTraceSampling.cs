@@ -13,9 +13,10 @@ internal sealed class GatewayTraceSampling(IOptions<GatewayOptions> gateway) : I
     public void PostConfigure(string? name, AspNetCoreTraceInstrumentationOptions options)
     {
         var ratio = gateway.Value.TraceSampleRatio;
+        var gatewayPath = new PathString(GatewayEndpoints.PathPrefix.TrimEnd('/'));
         var traced = options.Filter;
         options.Filter = context =>
             (traced?.Invoke(context) ?? true)
-            && (!context.Request.Path.StartsWithSegments(GatewayEndpoints.PathPrefix.TrimEnd('/')) || Random.Shared.NextDouble() < ratio);
+            && (!context.Request.Path.StartsWithSegments(gatewayPath) || Random.Shared.NextDouble() < ratio);
     }
 }
