@@ -1,3 +1,4 @@
+using SaasPanel.Contracts;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -258,7 +259,7 @@ public static class WorkspacesApi
         response.WriteAsync($"event: {type}\ndata: {data}\n\n", cancellationToken);
 
     private static ValidationProblem? InvalidName(string user) =>
-        WorkspaceName.Validate(user) is { } error
+        UserNames.Validate(user) is { } error
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [error] })
             : null;
 

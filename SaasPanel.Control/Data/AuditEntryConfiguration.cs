@@ -1,3 +1,4 @@
+using SaasPanel.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using SaasPanel.Control.Workspaces;
@@ -13,7 +14,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(a => new { a.UserName, a.At });
         builder.Property(a => a.Actor).HasMaxLength(64);
         builder.Property(a => a.Action).HasMaxLength(32);
-        builder.Property(a => a.UserName).HasMaxLength(WorkspaceName.MaxLength);
+        builder.Property(a => a.UserName).HasMaxLength(UserNames.MaxLength);
         builder.Property(a => a.Source).HasMaxLength(64);
         builder.Property(a => a.Outcome).HasMaxLength(32);
         builder.Property(a => a.Detail).HasMaxLength(1000);

@@ -1,3 +1,4 @@
+using SaasPanel.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using SaasPanel.Control.Workspaces;
@@ -10,7 +11,7 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
     {
         builder.HasIndex(w => w.UserName).IsUnique();
         builder.HasIndex(w => w.State);
-        builder.Property(w => w.UserName).HasMaxLength(WorkspaceName.MaxLength);
+        builder.Property(w => w.UserName).HasMaxLength(UserNames.MaxLength);
         builder.Property(w => w.Email).HasMaxLength(254);
         builder.Property(w => w.GatewaySecret).HasMaxLength(64);
         builder.Property(w => w.DesiredState).HasConversion<string>().HasMaxLength(16);

@@ -1,3 +1,4 @@
+using SaasPanel.Contracts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SaasPanel.Control.Data;
@@ -81,7 +82,7 @@ public sealed class IndexModel(ControlDbContext db, ControlStatsReader statsRead
             "restart" => commands.RestartAsync,
             _ => null,
         };
-        var names = users.Where(u => WorkspaceName.Validate(u) is null).Distinct().ToList();
+        var names = users.Where(u => UserNames.Validate(u) is null).Distinct().ToList();
         if (command is null || names.Count == 0)
         {
             Message = command is null ? $"Unknown action '{act}'." : "Select at least one workspace.";

@@ -1,0 +1,20 @@
+namespace SaasPanel.Contracts;
+
+/// <summary>The HTTP headers the processes exchange.</summary>
+public static class Headers
+{
+    /// <summary>Control's service token (Auth, scripts and tests present it).</summary>
+    public const string ApiKey = "X-Api-Key";
+
+    /// <summary>The workspace's own secret, added by the gateway to every request it relays; never from a client.</summary>
+    public const string GatewaySecret = "X-SaasPanel-Gateway-Secret";
+
+    /// <summary>Who is calling, set by the gateway on every relayed request (clients' own copies are stripped).</summary>
+    public const string ForwardedUser = "X-Forwarded-User";
+
+    /// <summary>The caller's email, set by the gateway like <see cref="ForwardedUser"/>.</summary>
+    public const string ForwardedEmail = "X-Forwarded-Email";
+
+    /// <summary>The path the workspace is mounted at (<c>/u/&lt;user&gt;</c>), so an app can build its links.</summary>
+    public const string ForwardedPrefix = "X-Forwarded-Prefix";
+}
