@@ -2,25 +2,29 @@ using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Apis;
 
-/// <summary>A workspace as the API shows it (never the gateway secret: that travels only on the change stream).</summary>
+/// <summary>
+/// A workspace as the API shows it: never the gateway secret or the endpoint, which travel only on the
+/// change stream to the gateway (no browser ever sees a container's address).
+/// </summary>
 public sealed record WorkspaceDto(
     string UserName,
     string Email,
+    string Template,
     DesiredState DesiredState,
     WorkspaceState State,
     int Generation,
     string? ContainerId,
-    int? HostPort,
     string? LastError,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     DateTime? RunningSince)
 {
     public static WorkspaceDto From(Workspace w) => new(
-        w.UserName, w.Email, w.DesiredState, w.State, w.Generation, w.ContainerId, w.HostPort, w.LastError,
+        w.UserName, w.Email, w.Template, w.DesiredState, w.State, w.Generation, w.ContainerId, w.LastError,
         w.CreatedAt, w.UpdatedAt, w.RunningSince);
 }
 
-public sealed record ProvisionRequest(string? Email);
+/// <summary>What <c>PUT /api/workspaces/{user}</c> takes: the user's email and, optionally, the template (else the default).</summary>
+public sealed record ProvisionRequest(string? Email, string? Template = null);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);

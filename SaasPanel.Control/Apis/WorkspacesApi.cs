@@ -1,10 +1,10 @@
-using SaasPanel.Contracts;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;
@@ -74,16 +74,18 @@ public static class WorkspacesApi
     }
 
     public static async Task<Results<Created<WorkspaceDto>, Ok<WorkspaceDto>, ValidationProblem, ProblemHttpResult>> ProvisionAsync(
-        string user, ProvisionRequest request, WorkspaceCommands commands, HttpContext http, CancellationToken cancellationToken)
+        string user, ProvisionRequest request, WorkspaceCommands commands, IOptions<RuntimeOptions> runtime, HttpContext http,
+        CancellationToken cancellationToken)
     {
         var email = request.Email?.Trim() ?? "";
-        var errors = ProvisionValidation.Validate(user, email);
+        var template = request.Template?.Trim();
+        var errors = ProvisionValidation.Validate(user, email, template, runtime.Value);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await commands.ProvisionAsync(user, email, Caller.Of(http), cancellationToken);
+        var result = await commands.ProvisionAsync(user, email, template, Caller.Of(http), cancellationToken);
         return result.Outcome switch
         {
             CommandOutcome.Created => TypedResults.Created($"/api/workspaces/{user}", WorkspaceDto.From(result.Workspace!)),
@@ -206,18 +208,18 @@ public static class WorkspacesApi
         http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
         var output = http.Response.BodyWriter;
         var options = json.Value.SerializerOptions;
-        // Routes (address, gateway secret) go to the gateway's service token only, never to a browser.
+        // Routes (endpoint, gateway secret) go to the gateway's service token only, never to a browser.
         var withRoutes = http.User.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName;
-        string Serialize(WorkspaceChange change) => JsonSerializer.Serialize(withRoutes ? change : change.WithoutRoute(), options);
+        string Serialize(WorkspaceChangeEvent change) => JsonSerializer.Serialize(withRoutes ? change : change.WithoutRoute(), options);
 
         try
         {
             foreach (var workspace in snapshot)
             {
-                await WriteEventAsync(http.Response, "workspace", Serialize(WorkspaceChange.From(workspace)), cancellationToken);
+                await WriteEventAsync(http.Response, WorkspaceChangeEvent.WorkspaceEventType, Serialize(WorkspaceChanges.From(workspace)), cancellationToken);
             }
 
-            await WriteEventAsync(http.Response, "ready", "{}", cancellationToken);
+            await WriteEventAsync(http.Response, WorkspaceChangeEvent.ReadyEventType, "{}", cancellationToken);
             await output.FlushAsync(cancellationToken);
 
             while (true)
@@ -243,7 +245,7 @@ public static class WorkspacesApi
 
                 while (subscription.Changes.TryRead(out var change))
                 {
-                    await WriteEventAsync(http.Response, "workspace", Serialize(change), cancellationToken);
+                    await WriteEventAsync(http.Response, WorkspaceChangeEvent.WorkspaceEventType, Serialize(change), cancellationToken);
                 }
 
                 await output.FlushAsync(cancellationToken);

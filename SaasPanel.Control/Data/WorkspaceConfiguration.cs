@@ -1,6 +1,6 @@
-using SaasPanel.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Data;
@@ -12,10 +12,14 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
         builder.HasIndex(w => w.UserName).IsUnique();
         builder.HasIndex(w => w.State);
         builder.Property(w => w.UserName).HasMaxLength(UserNames.MaxLength);
-        builder.Property(w => w.Email).HasMaxLength(254);
+        builder.Property(w => w.Email).HasMaxLength(EmailAddresses.MaxLength);
+        builder.Property(w => w.Template).HasMaxLength(32);
+        builder.Property(w => w.Endpoint).HasMaxLength(256);
         builder.Property(w => w.GatewaySecret).HasMaxLength(64);
         builder.Property(w => w.DesiredState).HasConversion<string>().HasMaxLength(16);
         builder.Property(w => w.State).HasConversion<string>().HasMaxLength(16);
+        // Every write bumps it; a command that read an older row retries instead of overwriting a newer one.
+        builder.Property(w => w.Generation).IsConcurrencyToken();
         builder.Property(w => w.ContainerId).HasMaxLength(64);
         builder.Property(w => w.LastError).HasMaxLength(1000);
     }

@@ -16,6 +16,7 @@ internal static class ApplicationServiceExtensions
         builder.AddSqliteDatabase<ControlDbContext>("control");
 
         builder.Services.AddOptions<RuntimeOptions>().BindConfiguration(RuntimeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
         builder.Services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<PanelOptions>().BindConfiguration(PanelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ControlApiOptions>().BindConfiguration(ControlApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -24,7 +25,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<DockerEngine>();
         builder.Services.AddSingleton<IWorkspaceRuntime, DockerWorkspaceRuntime>();
         builder.Services.AddSingleton<WorkspaceChangeFeed>();
-        builder.Services.AddSingleton<WorkspaceHealthProbe>();
+        builder.Services.AddSingleton<WorkspaceReadinessProbe>();
         builder.Services.AddSingleton<ControlTelemetry>();
         builder.Services.AddSingleton<StartupVerification>();
         builder.Services.AddSingleton<WorkspaceReconciler>();
@@ -33,8 +34,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddScoped<ControlStatsReader>();
 
         builder.Services.AddHealthChecks()
-            .AddCheck<DockerEngineHealthCheck>("docker-engine")
-            .AddCheck<UserAppImageHealthCheck>("userapp-image")
+            .AddCheck<EngineHealthCheck>("engine")
+            .AddCheck<TemplateImagesHealthCheck>("template-images")
             .AddCheck<StartupVerificationHealthCheck>("startup-verification");
 
         builder.AddSharedSignIn(options =>

@@ -1,13 +1,16 @@
-using SaasPanel.Contracts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Pages;
 
 /// <summary>The operator's overview: stat cards, the workspaces table, the provision form and recent activity.</summary>
-public sealed class IndexModel(ControlDbContext db, ControlStatsReader statsReader, WorkspaceCommands commands) : PageModel
+public sealed class IndexModel(
+    ControlDbContext db, ControlStatsReader statsReader, WorkspaceCommands commands, IOptions<RuntimeOptions> runtime) : PageModel
 {
     public const int PageSize = 50;
 
@@ -48,15 +51,22 @@ public sealed class IndexModel(ControlDbContext db, ControlStatsReader statsRead
     {
         var userName = Provision.UserName?.Trim() ?? "";
         var email = Provision.Email?.Trim() ?? "";
+        var template = Provision.Template?.Trim();
         ModelState.Clear();
-        foreach (var (field, messages) in ProvisionValidation.Validate(userName, email))
+        foreach (var (field, messages) in ProvisionValidation.Validate(userName, email, template, runtime.Value))
         {
-            ModelState.AddModelError(field == "user" ? "Provision.UserName" : "Provision.Email", messages[0]);
+            var key = field switch
+            {
+                "user" => "Provision.UserName",
+                "email" => "Provision.Email",
+                _ => "Provision.Template",
+            };
+            ModelState.AddModelError(key, messages[0]);
         }
 
         if (ModelState.IsValid)
         {
-            var result = await commands.ProvisionAsync(userName, email, Caller.Of(HttpContext), cancellationToken);
+            var result = await commands.ProvisionAsync(userName, email, template, Caller.Of(HttpContext), cancellationToken);
             if (result.Outcome != CommandOutcome.Conflict)
             {
                 Message = result.Outcome == CommandOutcome.Created
@@ -128,5 +138,12 @@ public sealed class IndexModel(ControlDbContext db, ControlStatsReader statsRead
         public string? UserName { get; set; }
 
         public string? Email { get; set; }
+
+        public string? Template { get; set; }
     }
+
+    /// <summary>The templates the provision form offers: name and display name, the default first.</summary>
+    public IEnumerable<(string Name, string DisplayName)> Templates => runtime.Value.Templates
+        .OrderBy(t => t.Key != runtime.Value.DefaultTemplate).ThenBy(t => t.Key, StringComparer.Ordinal)
+        .Select(t => (t.Key, t.Value.DisplayName ?? t.Key));
 }

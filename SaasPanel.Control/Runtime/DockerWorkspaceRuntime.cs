@@ -7,22 +7,27 @@ using System.Threading.Channels;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Runtime;
 
 /// <summary>
-/// Workspaces as Docker containers: one per user, hardened, its port published on 127.0.0.1 only,
-/// its files on a named volume that outlives the container (image rolls keep the user's data).
+/// Workspaces as Docker containers: one per user, hardened, publishing no port, attached only to this
+/// installation's network (no traffic between containers, no route out unless the template allows egress),
+/// reached at their address on it; their files on a named volume that outlives the container.
 /// </summary>
-internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<RuntimeOptions> options) : IWorkspaceRuntime
+internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadinessProbe probe, IOptions<RuntimeOptions> options)
+    : IWorkspaceRuntime
 {
-    private const string WorkspaceDirectory = "/workspace";
     private const string ContainerUser = "10001:10001";
+    private const string IccOption = "com.docker.network.bridge.enable_icc";
 
     private readonly RuntimeOptions _options = options.Value;
 
     private DockerClient Docker => engine.Client;
+
+    public string EngineEndpoint => engine.Endpoint;
 
     private Dictionary<string, IDictionary<string, bool>> InstanceFilter(string? type = null, string? userName = null)
     {
@@ -41,32 +46,93 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
         return filters;
     }
 
-    public async Task<string> ResolveImageAsync(CancellationToken cancellationToken) =>
-        (await TraceAsync("docker image inspect", () => Docker.Images.InspectImageAsync(_options.Image, cancellationToken))).ID;
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        await EnsureNetworkAsync(egress: false, cancellationToken);
+        if (_options.Templates.Values.Any(t => t.Egress))
+        {
+            await EnsureNetworkAsync(egress: true, cancellationToken);
+        }
+    }
 
-    public async Task<IReadOnlyList<WorkspaceContainer>> ListAsync(string? userName, CancellationToken cancellationToken)
+    /// <summary>Finds the network, or creates it; one of that name that this installation does not own is never used.</summary>
+    private async Task<string> EnsureNetworkAsync(bool egress, CancellationToken cancellationToken)
+    {
+        var name = egress ? WorkspaceLabels.EgressNetworkName(_options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(_options.InstanceId);
+        try
+        {
+            CheckOwned(await TraceAsync("docker network inspect", () => Docker.Networks.InspectNetworkAsync(name, cancellationToken)));
+            return name;
+        }
+        catch (DockerNetworkNotFoundException)
+        {
+            // Not there yet (first start) or removed by someone: create it.
+        }
+
+        try
+        {
+            await TraceAsync("docker network create", () => Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+            {
+                Name = name,
+                Driver = "bridge",
+                CheckDuplicate = true,
+                Internal = !egress,
+                Labels = new Dictionary<string, string> { [WorkspaceLabels.Managed] = "true", [WorkspaceLabels.Instance] = _options.InstanceId },
+                // Workspaces never reach each other; only the host (the gateway) reaches them.
+                Options = new Dictionary<string, string> { [IccOption] = "false" },
+            }, cancellationToken));
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // A parallel pass created it a moment ago.
+            CheckOwned(await TraceAsync("docker network inspect", () => Docker.Networks.InspectNetworkAsync(name, cancellationToken)));
+        }
+
+        return name;
+
+        void CheckOwned(NetworkResponse network)
+        {
+            if (Lookup(network.Labels, WorkspaceLabels.Instance) != _options.InstanceId)
+            {
+                throw new WorkspaceRuntimeException(
+                    $"A network named {name} exists that this SaasPanel installation does not own; rename or remove it.");
+            }
+        }
+    }
+
+    public async Task<string> ResolveImageAsync(string template, CancellationToken cancellationToken)
+    {
+        var image = Template(template).Image;
+        return (await TraceAsync("docker image inspect", () => Docker.Images.InspectImageAsync(image, cancellationToken))).ID;
+    }
+
+    private WorkspaceTemplate Template(string name) =>
+        _options.FindTemplate(name) ?? throw new WorkspaceRuntimeException($"No template '{name}' is configured (Runtime:Templates).");
+
+    public async Task<IReadOnlyList<WorkspaceInstance>> ListAsync(string? userName, CancellationToken cancellationToken)
     {
         var containers = await TraceAsync("docker ps", () => Docker.Containers.ListContainersAsync(
             new ContainersListParameters { All = true, Filters = InstanceFilter(userName: userName) }, cancellationToken), userName: userName);
         return containers
             .Where(c => c.Labels.ContainsKey(WorkspaceLabels.User))
-            .Select(c => new WorkspaceContainer(
+            .Select(c => new WorkspaceInstance(
                 c.ID,
                 c.Labels[WorkspaceLabels.User],
+                Lookup(c.Labels, WorkspaceLabels.Template) ?? "",
                 ParseGeneration(c.Labels),
                 c.ImageID,
                 c.State == "running",
                 c.Status,
-                c.Ports.FirstOrDefault(p => p.PrivatePort == 8080 && p.PublicPort > 0)?.PublicPort,
+                c.State == "running" ? EndpointOf(c.Labels, c.NetworkSettings?.Networks) : null,
                 StartedAt: null))
             .ToList();
     }
 
-    public async Task<WorkspaceContainer?> InspectAsync(string containerId, CancellationToken cancellationToken)
+    public async Task<WorkspaceInstance?> InspectAsync(string containerId, CancellationToken cancellationToken)
     {
         try
         {
-            return ToWorkspaceContainer(await InspectContainerAsync(containerId, cancellationToken));
+            return ToWorkspaceInstance(await InspectContainerAsync(containerId, cancellationToken));
         }
         catch (DockerContainerNotFoundException)
         {
@@ -74,13 +140,17 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
         }
     }
 
-    public async Task<WorkspaceContainer> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken)
+    public async Task<WorkspaceInstance> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken)
     {
         var name = WorkspaceLabels.ContainerName(_options.InstanceId, spec.UserName);
+        var template = Template(spec.Template);
         try
         {
+            // Ensured on every create, so a network someone removed is back before the container needs it.
+            var network = await EnsureNetworkAsync(template.Egress, cancellationToken);
             var created = await TraceAsync("docker create",
-                () => Docker.Containers.CreateContainerAsync(CreateParameters(name, spec), cancellationToken), userName: spec.UserName);
+                () => Docker.Containers.CreateContainerAsync(CreateParameters(name, network, template, spec), cancellationToken),
+                userName: spec.UserName);
             return await InspectAsync(created.ID, cancellationToken)
                 ?? throw new WorkspaceRuntimeException($"Container {name} vanished right after it was created.");
         }
@@ -96,11 +166,11 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
                     $"A container named {name} exists that this SaasPanel installation does not own; rename or remove it.");
             }
 
-            return ToWorkspaceContainer(existing);
+            return ToWorkspaceInstance(existing);
         }
     }
 
-    private CreateContainerParameters CreateParameters(string name, WorkspaceSpec spec)
+    private CreateContainerParameters CreateParameters(string name, string network, WorkspaceTemplate template, WorkspaceSpec spec)
     {
         var labels = new Dictionary<string, string>
         {
@@ -108,38 +178,44 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
             [WorkspaceLabels.Instance] = _options.InstanceId,
             [WorkspaceLabels.User] = spec.UserName,
             [WorkspaceLabels.Generation] = spec.Generation.ToString(CultureInfo.InvariantCulture),
+            [WorkspaceLabels.Template] = spec.Template,
         };
-        var memoryBytes = _options.MemoryLimitMb * 1024L * 1024L;
+        var memoryBytes = (template.MemoryLimitMb ?? _options.MemoryLimitMb) * 1024L * 1024L;
+        var tmpSizeMb = template.TmpSizeMb ?? _options.TmpSizeMb;
+        IEnumerable<string> identity =
+        [
+            $"{WorkspaceEnvironment.UserName}={spec.UserName}",
+            $"{WorkspaceEnvironment.Email}={spec.Email}",
+            $"{WorkspaceEnvironment.GatewaySecret}={spec.GatewaySecret}",
+            $"{WorkspaceEnvironment.WorkspaceDirectory}={WorkspaceContainer.Directory}",
+        ];
         return new CreateContainerParameters
         {
             Name = name,
             Image = spec.ImageId,
             User = ContainerUser,
             Labels = labels,
-            Env = [$"USERNAME={spec.UserName}", $"EMAIL={spec.Email}", $"GATEWAY_SECRET={spec.GatewaySecret}", $"WORKSPACE_DIR={WorkspaceDirectory}"],
-            ExposedPorts = new Dictionary<string, EmptyStruct> { [WorkspaceLabels.ContainerPort] = default },
+            Env = template.Environment.Select(e => $"{e.Key}={e.Value}").Concat(identity).ToList(),
+            // No published port: the gateway dials the container's address on the installation's network.
+            NetworkingConfig = new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new() } },
             HostConfig = new HostConfig
             {
-                // Loopback only, engine-assigned: the gateway dials it; nothing outside this host can.
-                PortBindings = new Dictionary<string, IList<PortBinding>>
-                {
-                    [WorkspaceLabels.ContainerPort] = [new PortBinding { HostIP = "127.0.0.1", HostPort = "" }],
-                },
-                ReadonlyRootfs = true,
+                NetworkMode = network,
+                ReadonlyRootfs = template.ReadOnlyRoot,
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
                 Memory = memoryBytes,
                 MemorySwap = memoryBytes,
-                NanoCPUs = (long)(_options.CpuLimit * 1_000_000_000),
-                PidsLimit = _options.PidsLimit,
-                Tmpfs = new Dictionary<string, string> { ["/tmp"] = $"rw,noexec,nosuid,size={_options.TmpSizeMb}m" },
+                NanoCPUs = (long)((template.CpuLimit ?? _options.CpuLimit) * 1_000_000_000),
+                PidsLimit = template.PidsLimit ?? _options.PidsLimit,
+                Tmpfs = tmpSizeMb > 0 ? new Dictionary<string, string> { ["/tmp"] = $"rw,noexec,nosuid,size={tmpSizeMb}m" } : null,
                 Mounts =
                 [
                     new Mount
                     {
                         Type = "volume",
                         Source = VolumeName(spec.UserName),
-                        Target = WorkspaceDirectory,
+                        Target = WorkspaceContainer.Directory,
                         VolumeOptions = new VolumeOptions { Labels = labels },
                     },
                 ],
@@ -167,6 +243,11 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
     public Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
         TraceAsync("docker restart", () => Docker.Containers.RestartContainerAsync(containerId,
             new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
+
+    public Task<bool> WaitUntilReadyAsync(WorkspaceInstance container, TimeSpan timeout, CancellationToken cancellationToken) =>
+        container.Endpoint is { } endpoint
+            ? probe.WaitUntilReadyAsync(endpoint, Template(container.Template).ReadinessPath, timeout, cancellationToken)
+            : Task.FromResult(false);
 
     public async Task RemoveAsync(string containerId, CancellationToken cancellationToken)
     {
@@ -276,8 +357,10 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
         return new WorkspaceStats(Math.Round(cpuPercent, 2), memory, (long)stats.MemoryStats.Limit, (int)stats.PidsStats.Current);
     }
 
-    public async IAsyncEnumerable<WorkspaceContainerEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WorkspaceInstanceEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Events are not replayed across a lost stream (or an engine restart): the caller re-lists on Connected.
+        await PingAsync(cancellationToken);
         var events = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
         var monitor = Task.Run(async () =>
         {
@@ -293,16 +376,20 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
             }
         }, cancellationToken);
 
+        yield return WorkspaceInstanceEvent.Connected;
         await foreach (var message in events.Reader.ReadAllAsync(cancellationToken))
         {
             if (message.Actor is { } actor && Lookup(actor.Attributes, WorkspaceLabels.User) is { } user)
             {
-                yield return new WorkspaceContainerEvent(message.Action, actor.ID, user);
+                yield return new WorkspaceInstanceEvent(message.Action, actor.ID, user);
             }
         }
 
         await monitor;
     }
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        TraceAsync("docker ping", () => Docker.System.PingAsync(cancellationToken));
 
     public async Task<EngineInfo> GetEngineInfoAsync(CancellationToken cancellationToken)
     {
@@ -343,21 +430,35 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, IOptions<Runti
             return true;
         }, containerId, userName);
 
-    private static WorkspaceContainer ToWorkspaceContainer(ContainerInspectResponse container)
+    private WorkspaceInstance ToWorkspaceInstance(ContainerInspectResponse container)
     {
         var labels = container.Config.Labels ?? new Dictionary<string, string>();
-        var binding = Lookup(container.NetworkSettings?.Ports, WorkspaceLabels.ContainerPort)?.FirstOrDefault();
-        return new WorkspaceContainer(
+        return new WorkspaceInstance(
             container.ID,
             Lookup(labels, WorkspaceLabels.User) ?? "",
+            Lookup(labels, WorkspaceLabels.Template) ?? "",
             ParseGeneration(labels),
             container.Image,
             container.State.Running,
             container.State.Status,
-            int.TryParse(binding?.HostPort, CultureInfo.InvariantCulture, out var port) ? port : null,
+            container.State.Running ? EndpointOf(labels, container.NetworkSettings?.Networks) : null,
             DateTime.TryParse(container.State.StartedAt, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var started) && started.Year > 1
                 ? started : null);
+    }
+
+    /// <summary>The container's address on the installation's network and its template's port; null while it has none.</summary>
+    private WorkspaceEndpoint? EndpointOf(IDictionary<string, string> labels, IDictionary<string, EndpointSettings>? networks)
+    {
+        if (_options.FindTemplate(Lookup(labels, WorkspaceLabels.Template)) is not { } template)
+        {
+            return null;
+        }
+
+        var network = template.Egress ? WorkspaceLabels.EgressNetworkName(_options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(_options.InstanceId);
+        return Lookup(networks, network)?.IPAddress is { Length: > 0 } address && IPAddress.TryParse(address, out var ip)
+            ? new WorkspaceEndpoint(new UriBuilder(Uri.UriSchemeHttp, ip.ToString(), template.Port).Uri.GetLeftPart(UriPartial.Authority))
+            : null;
     }
 
     private static int ParseGeneration(IDictionary<string, string> labels) =>

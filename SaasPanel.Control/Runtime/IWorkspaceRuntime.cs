@@ -1,30 +1,40 @@
 namespace SaasPanel.Control.Runtime;
 
 /// <summary>
-/// The container engine as Control sees it: one container per workspace, found by its labels.
-/// Docker is the implementation today; Swarm services or Kubernetes could be others.
+/// The container engine as Control sees it: one container per workspace, found by its labels, on this
+/// installation's own network. It owns addressing (<see cref="WorkspaceEndpoint"/>) and readiness, so nothing
+/// above it knows an engine's types, ports or addresses. Docker is the implementation today.
 /// </summary>
 public interface IWorkspaceRuntime
 {
-    /// <summary>The image's current id, so workspaces on an older build can be rolled forward.</summary>
-    Task<string> ResolveImageAsync(CancellationToken cancellationToken);
+    /// <summary>Creates or repairs what every workspace stands on (the installation's networks); idempotent.</summary>
+    Task PrepareAsync(CancellationToken cancellationToken);
+
+    /// <summary>The current image id of a template, so workspaces on an older build can be rolled forward.</summary>
+    Task<string> ResolveImageAsync(string template, CancellationToken cancellationToken);
 
     /// <summary>Every container of this installation (by instance label), or of one of its users, running or not.</summary>
-    Task<IReadOnlyList<WorkspaceContainer>> ListAsync(string? userName, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WorkspaceInstance>> ListAsync(string? userName, CancellationToken cancellationToken);
 
-    Task<WorkspaceContainer?> InspectAsync(string containerId, CancellationToken cancellationToken);
+    Task<WorkspaceInstance?> InspectAsync(string containerId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Creates (not starts) the workspace's container. If a container of that name already exists and
     /// carries this installation's labels for this user, it is returned instead; one that does not is never touched.
     /// </summary>
-    Task<WorkspaceContainer> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken);
+    Task<WorkspaceInstance> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken);
 
     Task StartAsync(string containerId, CancellationToken cancellationToken);
 
     Task StopAsync(string containerId, CancellationToken cancellationToken);
 
     Task RestartAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Polls the running container's readiness path (its template's) at its endpoint until it answers 2xx or
+    /// <paramref name="timeout"/> passes; true when it answered.
+    /// </summary>
+    Task<bool> WaitUntilReadyAsync(WorkspaceInstance container, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Removes the container and its anonymous volumes; a container already gone is fine.</summary>
     Task RemoveAsync(string containerId, CancellationToken cancellationToken);
@@ -40,26 +50,48 @@ public interface IWorkspaceRuntime
 
     Task<WorkspaceStats> GetStatsAsync(string containerId, CancellationToken cancellationToken);
 
-    /// <summary>Container events of this installation (start, die, destroy...) until cancelled.</summary>
-    IAsyncEnumerable<WorkspaceContainerEvent> WatchAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Container events of this installation (start, die, destroy...) until cancelled. The first item is
+    /// <see cref="WorkspaceInstanceEvent.Connected"/>: anything before it may have been missed.
+    /// </summary>
+    IAsyncEnumerable<WorkspaceInstanceEvent> WatchAsync(CancellationToken cancellationToken);
+
+    /// <summary>A cheap check that the engine answers (for health); throws with the reason when it does not.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Where the engine is, as an operator would name it (in errors and the panel).</summary>
+    string EngineEndpoint { get; }
 
     Task<EngineInfo> GetEngineInfoAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>What a workspace's container is made from.</summary>
-public sealed record WorkspaceSpec(string UserName, string Email, string GatewaySecret, int Generation, string ImageId);
+/// <summary>What a workspace's container is made from: who it is for, and the template and image it runs.</summary>
+public sealed record WorkspaceSpec(string UserName, string Email, string GatewaySecret, int Generation, string Template, string ImageId);
 
-public sealed record WorkspaceContainer(
+/// <summary>Where the gateway reaches a running workspace: a base URL such as <c>http://172.20.0.5:8080</c>.</summary>
+public sealed record WorkspaceEndpoint(string Url)
+{
+    public override string ToString() => Url;
+}
+
+public sealed record WorkspaceInstance(
     string Id,
     string UserName,
+    string Template,
     int Generation,
     string ImageId,
     bool Running,
     string Status,
-    int? HostPort,
+    WorkspaceEndpoint? Endpoint,
     DateTime? StartedAt);
 
-public sealed record WorkspaceContainerEvent(string Action, string ContainerId, string UserName);
+/// <summary>An engine event about one of this installation's containers, or (with no user) that the watch (re)connected.</summary>
+public sealed record WorkspaceInstanceEvent(string Action, string ContainerId, string UserName)
+{
+    public static readonly WorkspaceInstanceEvent Connected = new("connected", "", "");
+
+    public bool IsConnected => ReferenceEquals(this, Connected);
+}
 
 public sealed record WorkspaceStats(double CpuPercent, long MemoryBytes, long MemoryLimitBytes, int Pids);
 

@@ -1,15 +1,16 @@
 using System.ComponentModel.DataAnnotations;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Control.Runtime;
 
-/// <summary>How Control reaches the container engine, what it runs there and within which limits.</summary>
+/// <summary>How Control reaches the container engine, the app templates it runs there and within which limits.</summary>
 public sealed class RuntimeOptions
 {
     public const string SectionName = "Runtime";
 
     /// <summary>
-    /// Marks every container this installation owns (label <c>saaspanel.instance</c>), so several
-    /// installations and parallel tests share one engine without touching each other's containers.
+    /// Marks every container and network this installation owns (label <c>saaspanel.instance</c>), so several
+    /// installations and parallel tests share one engine without touching each other's.
     /// </summary>
     [Required]
     [RegularExpression("^[a-z0-9][a-z0-9-]{0,30}$", ErrorMessage = "InstanceId must be 1-31 lowercase letters, digits or dashes.")]
@@ -18,31 +19,86 @@ public sealed class RuntimeOptions
     /// <summary>The engine's endpoint; empty means <c>DOCKER_HOST</c>, then the default Unix socket.</summary>
     public string? DockerHost { get; set; }
 
-    /// <summary>The UserApp image every workspace runs (built locally by <c>scripts/build-userapp-image</c>).</summary>
-    [Required]
-    public string Image { get; set; } = "saaspanel-userapp:latest";
+    /// <summary>The apps a workspace can run, by name (<c>Runtime:Templates:&lt;name&gt;</c>).</summary>
+    public Dictionary<string, WorkspaceTemplate> Templates { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Memory limit of each workspace container, in MiB.</summary>
+    /// <summary>The template of a workspace provisioned without one.</summary>
+    [Required]
+    public string DefaultTemplate { get; set; } = "userapp";
+
+    /// <summary>Memory limit of a workspace container whose template sets none, in MiB.</summary>
     [Range(16, 65536)]
     public int MemoryLimitMb { get; set; } = 128;
 
-    /// <summary>CPU limit of each workspace container, in CPUs.</summary>
+    /// <summary>CPU limit of a workspace container whose template sets none, in CPUs.</summary>
     [Range(0.05, 64)]
     public double CpuLimit { get; set; } = 0.5;
 
-    /// <summary>Maximum number of processes (threads) in each workspace container.</summary>
+    /// <summary>Maximum number of processes (threads) of a workspace container whose template sets none.</summary>
     [Range(16, 4096)]
     public int PidsLimit { get; set; } = 128;
 
-    /// <summary>Size of the in-memory /tmp of each workspace container, in MiB.</summary>
+    /// <summary>Size of the in-memory /tmp of a workspace container whose template sets none, in MiB.</summary>
     [Range(1, 1024)]
     public int TmpSizeMb { get; set; } = 16;
 
-    /// <summary>How long a started container may take to answer its health endpoint before it counts as failed.</summary>
+    /// <summary>How long a started container may take to answer its readiness path before it counts as failed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Grace period for a stopping container before the engine kills it.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The template of this name, or null when none is configured.</summary>
+    public WorkspaceTemplate? FindTemplate(string? name) =>
+        Templates.GetValueOrDefault(string.IsNullOrEmpty(name) ? DefaultTemplate : name);
+}
+
+/// <summary>
+/// An app a workspace can run: any HTTP server in an image on the engine. The gateway tells it who calls
+/// (<c>X-Forwarded-User</c>, <c>X-Forwarded-Email</c>, the gateway secret); its user's volume is at <c>/workspace</c>.
+/// </summary>
+public sealed class WorkspaceTemplate
+{
+    /// <summary>What the panel calls it.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>The image (a local tag or id); changing it rolls the template's workspaces.</summary>
+    [Required]
+    public string Image { get; set; } = "";
+
+    /// <summary>The port the app listens on inside its container (by default the built-in UserApp's).</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = WorkspaceContainer.Port;
+
+    /// <summary>The path that answers 2xx once the app serves (by default UserApp's); the workspace is Running only then.</summary>
+    [Required]
+    [RegularExpression("^/.*", ErrorMessage = "ReadinessPath starts with '/'.")]
+    public string ReadinessPath { get; set; } = WorkspaceContainer.HealthPath;
+
+    /// <summary>Extra environment variables for the app (the identity variables are always set).</summary>
+    public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Memory limit in MiB; unset means the runtime's default.</summary>
+    [Range(16, 65536)]
+    public int? MemoryLimitMb { get; set; }
+
+    /// <summary>CPU limit in CPUs; unset means the runtime's default.</summary>
+    [Range(0.05, 64)]
+    public double? CpuLimit { get; set; }
+
+    /// <summary>Maximum number of processes; unset means the runtime's default.</summary>
+    [Range(16, 4096)]
+    public int? PidsLimit { get; set; }
+
+    /// <summary>Whether the app may open connections out of the host (a routed network); by default it may not.</summary>
+    public bool Egress { get; set; }
+
+    /// <summary>Whether the root filesystem is read-only (the user's volume and /tmp stay writable).</summary>
+    public bool ReadOnlyRoot { get; set; } = true;
+
+    /// <summary>Size of the in-memory /tmp in MiB; unset means the runtime's default, 0 means none.</summary>
+    [Range(0, 1024)]
+    public int? TmpSizeMb { get; set; }
 }

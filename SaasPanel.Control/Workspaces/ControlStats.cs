@@ -14,7 +14,7 @@ public sealed record ControlStats(int Total, IReadOnlyDictionary<string, int> By
 public sealed record EngineStatus(bool Reachable, string Endpoint, string? Version, string? ApiVersion, int? Cpus,
     long? MemoryBytes, int? ContainersRunning, string? Error);
 
-public sealed class ControlStatsReader(ControlDbContext db, IWorkspaceRuntime runtime, DockerEngine engine)
+public sealed class ControlStatsReader(ControlDbContext db, IWorkspaceRuntime runtime)
 {
     public async Task<ControlStats> ReadAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +33,7 @@ public sealed class ControlStatsReader(ControlDbContext db, IWorkspaceRuntime ru
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return new EngineStatus(false, engine.Endpoint, null, null, null, null, null, ex.GetBaseException().Message);
+            return new EngineStatus(false, runtime.EngineEndpoint, null, null, null, null, null, ex.GetBaseException().Message);
         }
     }
 }

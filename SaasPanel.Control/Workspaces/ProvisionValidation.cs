@@ -1,12 +1,13 @@
 using SaasPanel.Contracts;
+using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Control.Workspaces;
 
 /// <summary>What a new workspace needs, checked with the contract's rules for the API and the panel's form.</summary>
 public static class ProvisionValidation
 {
-    /// <summary>Errors by field (<c>user</c>, <c>email</c>); empty when the request is acceptable.</summary>
-    public static Dictionary<string, string[]> Validate(string? userName, string? email)
+    /// <summary>Errors by field (<c>user</c>, <c>email</c>, <c>template</c>); empty when the request is acceptable.</summary>
+    public static Dictionary<string, string[]> Validate(string? userName, string? email, string? template, RuntimeOptions runtime)
     {
         var errors = new Dictionary<string, string[]>();
         if (UserNames.Validate(userName) is { } nameError)
@@ -17,6 +18,11 @@ public static class ProvisionValidation
         if (EmailAddresses.Validate(email) is { } emailError)
         {
             errors["email"] = [emailError];
+        }
+
+        if (!string.IsNullOrEmpty(template) && runtime.FindTemplate(template) is null)
+        {
+            errors["template"] = [$"There is no template '{template}'; choose one of: {string.Join(", ", runtime.Templates.Keys)}."];
         }
 
         return errors;

@@ -3,7 +3,7 @@ namespace SaasPanel.Control.Workspaces;
 /// <summary>
 /// One user's workspace. The API writes what it should be (<see cref="DesiredState"/>, bumping
 /// <see cref="Generation"/>); the reconciler writes what the engine shows (<see cref="State"/>,
-/// container, port, error). Neither overwrites the other's columns.
+/// container, endpoint, error). Neither overwrites the other's columns; both bump <see cref="Generation"/>.
 /// </summary>
 public sealed class Workspace
 {
@@ -13,9 +13,12 @@ public sealed class Workspace
 
     public required string Email { get; set; }
 
+    /// <summary>The app it runs (a key of <c>Runtime:Templates</c>).</summary>
+    public required string Template { get; set; }
+
     public DesiredState DesiredState { get; set; } = DesiredState.Running;
 
-    /// <summary>Bumped on every change of the desired state, so watchers can order changes.</summary>
+    /// <summary>Bumped on every change of the row (desired or observed), so the gateway can order the changes it hears of.</summary>
     public int Generation { get; set; } = 1;
 
     /// <summary>Given to the container and to the gateway only; UserApp answers 403 without it.</summary>
@@ -28,7 +31,8 @@ public sealed class Workspace
 
     public string? ContainerId { get; set; }
 
-    public int? HostPort { get; set; }
+    /// <summary>Where the gateway reaches the app while it runs (the runtime reports it); null otherwise.</summary>
+    public string? Endpoint { get; set; }
 
     public string? LastError { get; set; }
 

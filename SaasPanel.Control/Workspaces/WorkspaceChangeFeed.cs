@@ -1,3 +1,4 @@
+using SaasPanel.Contracts;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 
@@ -12,9 +13,9 @@ public sealed class WorkspaceChangeFeed
 {
     private const int SubscriberBacklog = 10_000;
 
-    private readonly ConcurrentDictionary<Channel<WorkspaceChange>, byte> _subscribers = new();
+    private readonly ConcurrentDictionary<Channel<WorkspaceChangeEvent>, byte> _subscribers = new();
 
-    public void Publish(WorkspaceChange change)
+    public void Publish(WorkspaceChangeEvent change)
     {
         foreach (var subscriber in _subscribers.Keys)
         {
@@ -28,7 +29,7 @@ public sealed class WorkspaceChangeFeed
 
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateBounded<WorkspaceChange>(new BoundedChannelOptions(SubscriberBacklog)
+        var channel = Channel.CreateBounded<WorkspaceChangeEvent>(new BoundedChannelOptions(SubscriberBacklog)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -37,9 +38,9 @@ public sealed class WorkspaceChangeFeed
         return new Subscription(this, channel);
     }
 
-    public sealed class Subscription(WorkspaceChangeFeed feed, Channel<WorkspaceChange> channel) : IDisposable
+    public sealed class Subscription(WorkspaceChangeFeed feed, Channel<WorkspaceChangeEvent> channel) : IDisposable
     {
-        public ChannelReader<WorkspaceChange> Changes => channel.Reader;
+        public ChannelReader<WorkspaceChangeEvent> Changes => channel.Reader;
 
         public void Dispose()
         {

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Control.Workspaces;
 
@@ -28,15 +30,22 @@ public sealed record CommandResult(CommandOutcome Outcome, Workspace? Workspace,
 /// Changes to what workspaces should be (the API and the panel both go through here): each writes the
 /// desired state and an audit row in one transaction, then tells the feed and wakes the reconciler.
 /// </summary>
-public sealed class WorkspaceCommands(ControlDbContext db, WorkspaceChangeFeed feed, WorkspaceReconciler reconciler, TimeProvider clock)
+public sealed class WorkspaceCommands(
+    ControlDbContext db, WorkspaceChangeFeed feed, WorkspaceReconciler reconciler, IOptions<RuntimeOptions> runtime, TimeProvider clock)
 {
-    /// <summary>Creates the workspace (desired: running) or returns the existing one; safe to repeat and to race.</summary>
-    public async Task<CommandResult> ProvisionAsync(string userName, string email, Caller caller, CancellationToken cancellationToken)
+    private const int MaxAttempts = 5;
+
+    /// <summary>
+    /// Creates the workspace (desired: running) or returns the existing one; safe to repeat and to race. A template
+    /// (null: the default for a new one, unchanged for an existing one) that differs rolls the workspace to it.
+    /// </summary>
+    public async Task<CommandResult> ProvisionAsync(string userName, string email, string? template, Caller caller,
+        CancellationToken cancellationToken)
     {
         var existing = await FindAsync(userName, cancellationToken);
         if (existing is not null)
         {
-            return await ProvisionExistingAsync(existing, email, caller, cancellationToken);
+            return await ProvisionExistingAsync(existing, email, template, caller, cancellationToken);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -44,12 +53,13 @@ public sealed class WorkspaceCommands(ControlDbContext db, WorkspaceChangeFeed f
         {
             UserName = userName,
             Email = email,
+            Template = string.IsNullOrEmpty(template) ? runtime.Value.DefaultTemplate : template,
             GatewaySecret = RandomNumberGenerator.GetHexString(64, lowercase: true),
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Workspaces.Add(workspace);
-        AuditLog.Record(db, clock, caller.Actor, "provision", userName, "created", email, caller.Source);
+        AuditLog.Record(db, clock, caller.Actor, "provision", userName, "created", $"{email}, template {workspace.Template}", caller.Source);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -64,14 +74,15 @@ public sealed class WorkspaceCommands(ControlDbContext db, WorkspaceChangeFeed f
                 throw;
             }
 
-            return await ProvisionExistingAsync(winner, email, caller, cancellationToken);
+            return await ProvisionExistingAsync(winner, email, template, caller, cancellationToken);
         }
 
-        Changed(workspace);
+        await ChangedAsync(userName, cancellationToken);
         return new CommandResult(CommandOutcome.Created, workspace);
     }
 
-    private async Task<CommandResult> ProvisionExistingAsync(Workspace existing, string email, Caller caller, CancellationToken cancellationToken)
+    private async Task<CommandResult> ProvisionExistingAsync(Workspace existing, string email, string? template, Caller caller,
+        CancellationToken cancellationToken)
     {
         if (existing.DesiredState == DesiredState.Deleted)
         {
@@ -79,21 +90,31 @@ public sealed class WorkspaceCommands(ControlDbContext db, WorkspaceChangeFeed f
                 $"Workspace '{existing.UserName}' is being deleted; provision it again once it is gone.");
         }
 
-        if (existing.Email == email)
+        var newTemplate = string.IsNullOrEmpty(template) ? existing.Template : template;
+        if (existing.Email == email && existing.Template == newTemplate)
         {
             return new CommandResult(CommandOutcome.Unchanged, existing);
         }
 
+        var change = string.Join(", ", new[]
+        {
+            existing.Email != email ? $"email {email}" : null,
+            existing.Template != newTemplate ? $"template {existing.Template} → {newTemplate}" : null,
+        }.OfType<string>());
         existing.Email = email;
+        existing.Template = newTemplate;
+        existing.Generation++;
         existing.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Workspaces.Where(w => w.Id == existing.Id).ExecuteUpdateAsync(update => update
             .SetProperty(w => w.Email, existing.Email)
+            .SetProperty(w => w.Template, existing.Template)
+            .SetProperty(w => w.Generation, w => w.Generation + 1)
             .SetProperty(w => w.UpdatedAt, existing.UpdatedAt), cancellationToken);
-        AuditLog.Record(db, clock, caller.Actor, "update", existing.UserName, "ok", $"email {email}", caller.Source);
+        AuditLog.Record(db, clock, caller.Actor, "update", existing.UserName, "ok", change, caller.Source);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Changed(existing);
+        await ChangedAsync(existing.UserName, cancellationToken);
         return new CommandResult(CommandOutcome.Unchanged, existing);
     }
 
@@ -120,32 +141,50 @@ public sealed class WorkspaceCommands(ControlDbContext db, WorkspaceChangeFeed f
     private async Task<CommandResult> ChangeAsync(string userName, string action, Caller caller, Action<Workspace> change,
         CancellationToken cancellationToken)
     {
-        var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
-        if (workspace is null)
+        // Generation is a concurrency token: when the reconciler wrote the row meanwhile, read it again and redo.
+        for (var attempt = 1; ; attempt++)
         {
-            return new CommandResult(CommandOutcome.NotFound, null);
-        }
+            var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
+            if (workspace is null)
+            {
+                return new CommandResult(CommandOutcome.NotFound, null);
+            }
 
-        if (workspace.DesiredState == DesiredState.Deleted)
-        {
-            return new CommandResult(CommandOutcome.Conflict, workspace, $"Workspace '{userName}' is being deleted.");
-        }
+            if (workspace.DesiredState == DesiredState.Deleted)
+            {
+                return new CommandResult(CommandOutcome.Conflict, workspace, $"Workspace '{userName}' is being deleted.");
+            }
 
-        change(workspace);
-        workspace.Generation++;
-        workspace.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        AuditLog.Record(db, clock, caller.Actor, action, userName, "accepted", null, caller.Source);
-        await db.SaveChangesAsync(cancellationToken);
-        Changed(workspace);
-        return new CommandResult(CommandOutcome.Accepted, workspace);
+            change(workspace);
+            workspace.Generation++;
+            workspace.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            AuditLog.Record(db, clock, caller.Actor, action, userName, "accepted", null, caller.Source);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                db.ChangeTracker.Clear();
+                continue;
+            }
+
+            await ChangedAsync(userName, cancellationToken);
+            return new CommandResult(CommandOutcome.Accepted, workspace);
+        }
     }
 
     private Task<Workspace?> FindAsync(string userName, CancellationToken cancellationToken) =>
         db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
 
-    private void Changed(Workspace workspace)
+    /// <summary>Publishes the row as it is now (its generation as stored) and wakes the reconciler.</summary>
+    private async Task ChangedAsync(string userName, CancellationToken cancellationToken)
     {
-        feed.Publish(WorkspaceChange.From(workspace));
-        reconciler.Wake(workspace.UserName);
+        if (await FindAsync(userName, cancellationToken) is { } current)
+        {
+            feed.Publish(WorkspaceChanges.From(current));
+        }
+
+        reconciler.Wake(userName);
     }
 }

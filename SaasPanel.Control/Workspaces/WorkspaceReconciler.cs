@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,6 @@ public sealed partial class WorkspaceReconciler(
     IServiceScopeFactory scopes,
     IWorkspaceRuntime runtime,
     WorkspaceChangeFeed feed,
-    WorkspaceHealthProbe probe,
     StartupVerification startupVerification,
     ControlTelemetry telemetry,
     TimeProvider clock,
@@ -26,7 +26,8 @@ public sealed partial class WorkspaceReconciler(
     private static readonly TimeSpan EngineRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly ReconcileQueue _queue = new();
-    private string? _imageId;
+    private readonly ConcurrentDictionary<string, string> _imageIds = new(StringComparer.Ordinal);
+    private CancellationTokenSource _sweepNow = new();
 
     /// <summary>Asks for this user's workspace to be converged soon.</summary>
     public void Wake(string userName) => _queue.Enqueue(userName, Activity.Current?.Context ?? default);
@@ -37,11 +38,16 @@ public sealed partial class WorkspaceReconciler(
         return Task.WhenAll([RunSweepsAsync(stoppingToken), WatchEngineAsync(stoppingToken), .. workers]);
     }
 
+    /// <summary>Asks for a sweep now rather than at the next interval (the engine came back, say).</summary>
+    private void RequestSweep() => Volatile.Read(ref _sweepNow).Cancel();
+
     private async Task RunSweepsAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(reconcilerOptions.Value.SweepInterval, clock);
-        do
+        while (!stoppingToken.IsCancellationRequested)
         {
+            // Replaced before the sweep, so a request during it brings the next one forward.
+            using var sweepNow = new CancellationTokenSource();
+            Volatile.Write(ref _sweepNow, sweepNow);
             try
             {
                 await SweepAsync(stoppingToken);
@@ -50,8 +56,17 @@ public sealed partial class WorkspaceReconciler(
             {
                 LogSweepFailed(ex.GetBaseException().Message);
             }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, sweepNow.Token);
+            try
+            {
+                await Task.Delay(reconcilerOptions.Value.SweepInterval, clock, wait.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Asked for a sweep now.
+            }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>
@@ -67,11 +82,27 @@ public sealed partial class WorkspaceReconciler(
         var workspaces = await db.Workspaces.AsNoTracking().ToListAsync(cancellationToken);
         telemetry.CountWorkspaces(workspaces.Select(w => w.State));
 
-        _imageId = await runtime.ResolveImageAsync(cancellationToken);
+        await runtime.PrepareAsync(cancellationToken);
+        _imageIds.Clear();
+        foreach (var template in workspaces.Select(w => w.Template).Distinct())
+        {
+            try
+            {
+                await ImageOfAsync(template, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Its workspaces count as unsettled; reconciling them records the reason on each.
+                LogTemplateUnavailable(template, ex.GetBaseException().Message);
+            }
+        }
+
         var containers = (await runtime.ListAsync(null, cancellationToken)).ToLookup(c => c.UserName);
         var data = await runtime.ListDataAsync(cancellationToken);
         var known = workspaces.Select(w => w.UserName).ToHashSet();
-        var unsettled = workspaces.Where(w => !IsSettled(w, containers[w.UserName].ToList(), _imageId)).Select(w => w.UserName).ToList();
+        var unsettled = workspaces
+            .Where(w => !IsSettled(w, containers[w.UserName].ToList(), _imageIds.GetValueOrDefault(w.Template)))
+            .Select(w => w.UserName).ToList();
         // A settled workspace has just been compared with the engine's listing: it counts as checked.
         startupVerification.Begin(known);
         foreach (var user in known.Except(unsettled))
@@ -87,13 +118,14 @@ public sealed partial class WorkspaceReconciler(
     }
 
     /// <summary>Whether the engine already shows this workspace as its row says it should be, so there is nothing to do.</summary>
-    internal static bool IsSettled(Workspace workspace, IReadOnlyList<WorkspaceContainer> containers, string imageId) =>
+    internal static bool IsSettled(Workspace workspace, IReadOnlyList<WorkspaceInstance> containers, string? imageId) =>
         workspace.DesiredState switch
         {
-            DesiredState.Running => containers is [{ Running: true } container]
-                && container.Id == workspace.ContainerId && container.ImageId == imageId && container.HostPort == workspace.HostPort
+            DesiredState.Running => containers is [{ Running: true, Endpoint: not null } container]
+                && container.Id == workspace.ContainerId && container.ImageId == imageId && container.Template == workspace.Template
+                && container.Endpoint.Url == workspace.Endpoint
                 && workspace.State == WorkspaceState.Running && !(workspace.RestartRequestedAt > workspace.RunningSince),
-            DesiredState.Stopped => workspace.State == WorkspaceState.Stopped && workspace.HostPort is null && containers switch
+            DesiredState.Stopped => workspace.State == WorkspaceState.Stopped && workspace.Endpoint is null && containers switch
             {
                 [] => true,
                 [{ Running: false } container] => container.Id == workspace.ContainerId,
@@ -110,7 +142,15 @@ public sealed partial class WorkspaceReconciler(
             {
                 await foreach (var change in runtime.WatchAsync(stoppingToken))
                 {
-                    _queue.Enqueue(change.UserName);
+                    if (change.IsConnected)
+                    {
+                        // Whatever happened while the stream was down (an engine restart) was not heard: look.
+                        RequestSweep();
+                    }
+                    else
+                    {
+                        _queue.Enqueue(change.UserName);
+                    }
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -187,7 +227,7 @@ public sealed partial class WorkspaceReconciler(
             {
                 var error = ex.GetBaseException().Message;
                 RecordFailure(userName, error);
-                await ObserveAsync(db, workspace, WorkspaceState.Failed, workspace.ContainerId, workspace.HostPort, error, cancellationToken);
+                await ObserveAsync(db, workspace, WorkspaceState.Failed, workspace.ContainerId, workspace.Endpoint, error, cancellationToken);
             }
         }
 
@@ -195,7 +235,7 @@ public sealed partial class WorkspaceReconciler(
     }
 
     private async Task RemoveAsync(ControlDbContext db, string userName, Workspace? workspace,
-        List<WorkspaceContainer> containers, CancellationToken cancellationToken)
+        List<WorkspaceInstance> containers, CancellationToken cancellationToken)
     {
         foreach (var container in containers)
         {
@@ -218,22 +258,27 @@ public sealed partial class WorkspaceReconciler(
         }
 
         // Only the row of this deletion: a new provision of the same name after it is a new workspace.
-        var removed = await db.Workspaces
-            .Where(w => w.Id == workspace.Id && w.DesiredState == DesiredState.Deleted)
-            .ExecuteDeleteAsync(cancellationToken);
-        if (removed == 0)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            return;
+            var removed = await db.Workspaces
+                .Where(w => w.Id == workspace.Id && w.DesiredState == DesiredState.Deleted)
+                .ExecuteDeleteAsync(cancellationToken);
+            if (removed == 0)
+            {
+                return;
+            }
+
+            AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "remove", userName, "removed", "container and data removed");
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "remove", userName, "removed", "container and data removed");
-        await db.SaveChangesAsync(cancellationToken);
         telemetry.RecordTransition(WorkspaceState.Deleted);
-        feed.Publish(WorkspaceChange.Removed(workspace));
+        feed.Publish(WorkspaceChanges.Removed(workspace));
         LogTransition(userName, WorkspaceState.Deleted);
     }
 
-    private async Task ConvergeAsync(ControlDbContext db, Workspace workspace, List<WorkspaceContainer> containers,
+    private async Task ConvergeAsync(ControlDbContext db, Workspace workspace, List<WorkspaceInstance> containers,
         CancellationToken cancellationToken)
     {
         var containerName = WorkspaceLabels.ContainerName(runtimeOptions.Value.InstanceId, workspace.UserName);
@@ -249,11 +294,11 @@ public sealed partial class WorkspaceReconciler(
         {
             if (container is { Running: true })
             {
-                await ObserveAsync(db, workspace, WorkspaceState.Stopping, container.Id, container.HostPort, null, cancellationToken);
+                await ObserveAsync(db, workspace, WorkspaceState.Stopping, container.Id, workspace.Endpoint, null, cancellationToken);
                 await runtime.StopAsync(container.Id, cancellationToken);
             }
 
-            if (workspace.State != WorkspaceState.Stopped || workspace.HostPort is not null)
+            if (workspace.State != WorkspaceState.Stopped || workspace.Endpoint is not null)
             {
                 await ObserveAsync(db, workspace, WorkspaceState.Stopped, container?.Id, null, null, cancellationToken);
             }
@@ -261,21 +306,21 @@ public sealed partial class WorkspaceReconciler(
             return;
         }
 
-        _imageId ??= await runtime.ResolveImageAsync(cancellationToken);
-        if (container is not null && container.ImageId != _imageId)
+        var imageId = await ImageOfAsync(workspace.Template, cancellationToken);
+        if (container is not null && (container.ImageId != imageId || container.Template != workspace.Template))
         {
-            LogRolling(workspace.UserName, container.ImageId, _imageId);
+            LogRolling(workspace.UserName, $"{container.Template} {container.ImageId}", $"{workspace.Template} {imageId}");
             await runtime.RemoveAsync(container.Id, cancellationToken);
             container = null;
         }
 
         var provisioning = Stopwatch.GetTimestamp();
-        var needsHealthCheck = false;
+        var needsReadiness = false;
         if (container is null)
         {
             await ObserveAsync(db, workspace, WorkspaceState.Starting, null, null, null, cancellationToken);
             container = await runtime.CreateAsync(
-                new WorkspaceSpec(workspace.UserName, workspace.Email, workspace.GatewaySecret, workspace.Generation, _imageId),
+                new WorkspaceSpec(workspace.UserName, workspace.Email, workspace.GatewaySecret, workspace.Generation, workspace.Template, imageId),
                 cancellationToken);
             LogCreated(workspace.UserName, containerName);
         }
@@ -288,38 +333,38 @@ public sealed partial class WorkspaceReconciler(
             }
 
             await runtime.StartAsync(container.Id, cancellationToken);
-            needsHealthCheck = true;
+            needsReadiness = true;
         }
         else if (workspace.RestartRequestedAt is { } restartRequested
             && (await runtime.InspectAsync(container.Id, cancellationToken))?.StartedAt < restartRequested)
         {
             await ObserveAsync(db, workspace, WorkspaceState.Starting, container.Id, null, null, cancellationToken);
             await runtime.RestartAsync(container.Id, cancellationToken);
-            needsHealthCheck = true;
+            needsReadiness = true;
         }
 
-        if (!needsHealthCheck && workspace.State == WorkspaceState.Running
-            && workspace.ContainerId == container.Id && workspace.HostPort == container.HostPort && container.HostPort is not null)
+        if (!needsReadiness && workspace.State == WorkspaceState.Running
+            && workspace.ContainerId == container.Id && container.Endpoint is not null && workspace.Endpoint == container.Endpoint.Url)
         {
             return;
         }
 
         var running = await runtime.InspectAsync(container.Id, cancellationToken)
             ?? throw new WorkspaceRuntimeException("The container disappeared while starting.");
-        if (running.HostPort is not { } hostPort || !running.Running)
+        if (running.Endpoint is not { } endpoint || !running.Running)
         {
-            throw new WorkspaceRuntimeException($"The container is {running.Status} and publishes no port.");
+            throw new WorkspaceRuntimeException($"The container is {running.Status} and has no address on the installation's network.");
         }
 
-        if (!await probe.WaitUntilHealthyAsync(hostPort, runtimeOptions.Value.StartTimeout, cancellationToken))
+        if (!await runtime.WaitUntilReadyAsync(running, runtimeOptions.Value.StartTimeout, cancellationToken))
         {
             var status = (await runtime.InspectAsync(container.Id, cancellationToken))?.Status ?? "gone";
             throw new WorkspaceRuntimeException(
-                $"The container did not answer its health endpoint within {runtimeOptions.Value.StartTimeout.TotalSeconds:0} s (it is {status}).");
+                $"The app did not answer its readiness path within {runtimeOptions.Value.StartTimeout.TotalSeconds:0} s (it is {status}).");
         }
 
         telemetry.ProvisionDuration.Record(Stopwatch.GetElapsedTime(provisioning).TotalSeconds);
-        await ObserveAsync(db, workspace, WorkspaceState.Running, container.Id, hostPort, null, cancellationToken);
+        await ObserveAsync(db, workspace, WorkspaceState.Running, container.Id, endpoint.Url, null, cancellationToken);
     }
 
     /// <summary>
@@ -327,40 +372,63 @@ public sealed partial class WorkspaceReconciler(
     /// desired state is never overwritten), audits a change of state and publishes the new picture.
     /// </summary>
     private async Task ObserveAsync(ControlDbContext db, Workspace workspace, WorkspaceState state, string? containerId,
-        int? hostPort, string? error, CancellationToken cancellationToken)
+        string? endpoint, string? error, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         DateTime? runningSince = state == WorkspaceState.Running
             ? (workspace.State == WorkspaceState.Running ? workspace.RunningSince ?? now : now)
             : null;
-        await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(update => update
-            .SetProperty(w => w.State, state)
-            .SetProperty(w => w.ContainerId, containerId)
-            .SetProperty(w => w.HostPort, hostPort)
-            .SetProperty(w => w.LastError, error)
-            .SetProperty(w => w.RunningSince, runningSince)
-            .SetProperty(w => w.UpdatedAt, now), cancellationToken);
-
-        if (workspace.State != state || workspace.LastError != error)
+        var transition = workspace.State != state || workspace.LastError != error;
+        // The observation and its audit row are written together or not at all.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "transition", workspace.UserName,
-                state == WorkspaceState.Failed ? "failed" : "ok", error ?? $"{workspace.State} → {state}");
-            await db.SaveChangesAsync(cancellationToken);
+            await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(update => update
+                .SetProperty(w => w.State, state)
+                .SetProperty(w => w.ContainerId, containerId)
+                .SetProperty(w => w.Endpoint, endpoint)
+                .SetProperty(w => w.LastError, error)
+                .SetProperty(w => w.RunningSince, runningSince)
+                .SetProperty(w => w.Generation, w => w.Generation + 1)
+                .SetProperty(w => w.UpdatedAt, now), cancellationToken);
+            if (transition)
+            {
+                AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "transition", workspace.UserName,
+                    state == WorkspaceState.Failed ? "failed" : "ok", error ?? $"{workspace.State} → {state}");
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (transition)
+        {
             telemetry.RecordTransition(state);
             LogTransition(workspace.UserName, state);
         }
 
         workspace.State = state;
         workspace.ContainerId = containerId;
-        workspace.HostPort = hostPort;
+        workspace.Endpoint = endpoint;
         workspace.LastError = error;
         workspace.RunningSince = runningSince;
 
         var current = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == workspace.Id, cancellationToken);
         if (current is not null)
         {
-            feed.Publish(WorkspaceChange.From(current));
+            feed.Publish(WorkspaceChanges.From(current));
         }
+    }
+
+    /// <summary>The template's current image id, looked up once per sweep.</summary>
+    private async Task<string> ImageOfAsync(string template, CancellationToken cancellationToken)
+    {
+        if (!_imageIds.TryGetValue(template, out var imageId))
+        {
+            imageId = await runtime.ResolveImageAsync(template, cancellationToken);
+            _imageIds[template] = imageId;
+        }
+
+        return imageId;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {UserName} is now {State}")]
@@ -377,6 +445,9 @@ public sealed partial class WorkspaceReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciling {UserName} failed: {Error}")]
     private partial void LogReconcileFailed(string userName, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The image of template {Template} is not available: {Error}")]
+    private partial void LogTemplateUnavailable(string template, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep failed (will retry): {Error}")]
     private partial void LogSweepFailed(string error);

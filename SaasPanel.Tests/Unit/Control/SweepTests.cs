@@ -24,7 +24,7 @@ public sealed class SweepTests
     public void A_running_workspace_needs_work_when_anything_differs(string difference)
     {
         var workspace = Running();
-        List<WorkspaceContainer> containers = difference switch
+        List<WorkspaceInstance> containers = difference switch
         {
             "missing" => [],
             "stopped" => [Container() with { Running = false }],
@@ -78,5 +78,5 @@ public sealed class SweepTests
         RunningSince = Started,
     };
 
-    private static WorkspaceContainer Container() => new("c1", "dana", 1, Image, true, "Up", 40000, Started);
+    private static WorkspaceInstance Container() => new("c1", "dana", 1, Image, true, "Up", 40000, Started);
 }
