@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SaasPanel.Benchmarks.Machine;
 using SaasPanel.Benchmarks.Panel;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Benchmarks.Load;
 
@@ -80,8 +81,8 @@ internal sealed class NginxProxy : IAsyncDisposable
                         proxy_pass http://workspace/;
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
-                        proxy_set_header {{GatewaySecret.HeaderName}} "{{gatewaySecret}}";
-                        proxy_set_header X-Forwarded-Prefix /u/{{userName}};
+                        proxy_set_header {{Headers.GatewaySecret}} "{{gatewaySecret}}";
+                        proxy_set_header {{Headers.ForwardedPrefix}} /u/{{userName}};
                     }
                 }
             }

@@ -7,8 +7,8 @@ using SaasPanel.Control.Runtime;
 namespace SaasPanel.Benchmarks.Machine;
 
 /// <summary>
-/// Removes every container and volume labelled <c>saaspanel.instance=&lt;id&gt;</c>: the workspaces Control
-/// made for the run and the bare <c>docker run</c> containers, and nothing else on the engine.
+/// Removes every container, volume and network labelled <c>saaspanel.instance=&lt;id&gt;</c>: the workspaces Control
+/// made for the run, its networks and the bare <c>docker run</c> containers, and nothing else on the engine.
 /// </summary>
 internal static class InstanceCleanup
 {
@@ -30,6 +30,12 @@ internal static class InstanceCleanup
         var volumes = (await docker.Volumes.ListAsync(new VolumesListParameters { Filters = filters }, cancellationToken)).Volumes ?? [];
         await Parallel.ForEachAsync(volumes, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (volume, ct) => await RemoveVolumeAsync(docker, volume.Name, ct));
+
+        foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, cancellationToken))
+        {
+            await docker.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
+        }
+
         return (containers.Count, volumes.Count);
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Workspaces;
 
@@ -9,14 +10,12 @@ namespace SaasPanel.Benchmarks.Panel;
 /// <summary>Control's REST API with the service key, read into Control's own contract types.</summary>
 internal sealed class ControlApi : IDisposable
 {
-    private const string ApiKeyHeader = "X-Api-Key";
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public ControlApi(Uri address, string apiKey)
     {
         Http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        Http.DefaultRequestHeaders.Add(ApiKeyHeader, apiKey);
+        Http.DefaultRequestHeaders.Add(Headers.ApiKey, apiKey);
     }
 
     public HttpClient Http { get; }
@@ -36,12 +35,12 @@ internal sealed class ControlApi : IDisposable
     }
 
     /// <summary>
-    /// The workspace's route as the gateway gets it: its loopback address and gateway secret, read from the
+    /// The workspace's route as the gateway gets it: its endpoint (address on the installation's network) and gateway secret, read from the
     /// change stream's snapshot (the only place Control hands out the secret, and only to the service key).
     /// </summary>
-    public async Task<WorkspaceChange> ReadRouteAsync(string userName, CancellationToken cancellationToken)
+    public async Task<WorkspaceChangeEvent> ReadRouteAsync(string userName, CancellationToken cancellationToken)
     {
-        using var response = await Http.GetAsync("/api/workspaces/changes", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await Http.GetAsync(WorkspaceChangeEvent.Path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         string? eventType = null;
@@ -51,13 +50,13 @@ internal sealed class ControlApi : IDisposable
             {
                 eventType = line["event: ".Length..];
             }
-            else if (eventType == "ready")
+            else if (eventType == WorkspaceChangeEvent.ReadyEventType)
             {
                 break;
             }
-            else if (eventType == "workspace" && line.StartsWith("data: ", StringComparison.Ordinal)
-                && JsonSerializer.Deserialize<WorkspaceChange>(line["data: ".Length..], Json) is { } change
-                && change.UserName == userName && change is { Address: not null, GatewaySecret: not null })
+            else if (eventType == WorkspaceChangeEvent.WorkspaceEventType && line.StartsWith("data: ", StringComparison.Ordinal)
+                && JsonSerializer.Deserialize<WorkspaceChangeEvent>(line["data: ".Length..], Json) is { } change
+                && change.UserName == userName && change is { Endpoint: not null, GatewaySecret: not null })
             {
                 return change;
             }

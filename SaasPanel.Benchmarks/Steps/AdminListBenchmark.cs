@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using SaasPanel.Benchmarks.Report;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Benchmarks.Steps;
@@ -49,6 +50,7 @@ internal static class AdminListBenchmark
             UserName = $"seed-{i:00000}",
             Email = $"seed-{i:00000}@bench.example",
             GatewaySecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
+            Template = new RuntimeOptions().DefaultTemplate,
             DesiredState = DesiredState.Stopped,
             State = WorkspaceState.Stopped,
             CreatedAt = now,

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using SaasPanel.Benchmarks.Machine;
-using SaasPanel.Benchmarks.Panel;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Benchmarks.Steps;
 
 /// <summary>
-/// The lower bound of provisioning: a bare <c>docker run</c> of the image Control runs, timed until the
-/// container's page answers 200. Labelled with the run's instance id, so cleanup finds it whatever happens.
+/// The lower bound of provisioning: a bare <c>docker run</c> of the image Control runs, on the installation's network
+/// as a workspace is, timed until the container's page answers 200 at its address there (the time taken to ask the
+/// engine for that address is not counted). Labelled with the run's instance id, so cleanup finds it whatever happens.
 /// </summary>
 internal sealed class DockerRunBaseline(string instanceId, string image, BenchmarkOptions options) : IDisposable
 {
@@ -34,22 +35,27 @@ internal sealed class DockerRunBaseline(string instanceId, string image, Benchma
 
     private async Task<(string ContainerId, double Milliseconds)> RunUntilOkAsync(string userName, CancellationToken cancellationToken)
     {
-        var port = LoopbackPort.Free();
+        var network = WorkspaceLabels.IsolatedNetworkName(instanceId);
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var started = Stopwatch.GetTimestamp();
         var containerId = await DockerCli.RunAsync(
             [
                 "run", "--detach",
                 "--label", $"{WorkspaceLabels.Instance}={instanceId}",
-                "--env", $"USERNAME={userName}",
-                "--env", $"GATEWAY_SECRET={secret}",
-                "--publish", $"127.0.0.1:{port}:8080",
+                "--env", $"{WorkspaceEnvironment.UserName}={userName}",
+                "--env", $"{WorkspaceEnvironment.GatewaySecret}={secret}",
+                "--network", network,
                 image,
             ],
             cancellationToken);
-        await Poll.UntilOkAsync(_http, () => new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/") { Headers = { { GatewaySecret.HeaderName, secret } } },
+        var asking = Stopwatch.GetTimestamp();
+        var address = await DockerCli.RunAsync(
+            ["inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", containerId], cancellationToken);
+        var asked = Stopwatch.GetElapsedTime(asking);
+        var url = new UriBuilder(Uri.UriSchemeHttp, address, WorkspaceContainer.Port).Uri;
+        await Poll.UntilOkAsync(_http, () => new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { Headers.GatewaySecret, secret } } },
             options.PollInterval, options.ProvisionTimeout, $"the bare container of {userName} to answer 200", cancellationToken);
-        return (containerId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return (containerId, (Stopwatch.GetElapsedTime(started) - asked).TotalMilliseconds);
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,11 +1,13 @@
 using SaasPanel.Benchmarks.Load;
 using SaasPanel.Benchmarks.Panel;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Benchmarks.Steps;
 
 /// <summary>
 /// One signed-in user's page under a fixed load, three ways: through the gateway (sign-in cookie), straight
-/// from the container's loopback port (gateway secret), and through nginx as the reference reverse proxy.
+/// from the container's address on the installation's network (gateway secret), and through nginx proxying to
+/// that same address as the reference reverse proxy.
 /// </summary>
 internal static class ThroughputBenchmark
 {
@@ -26,12 +28,13 @@ internal static class ThroughputBenchmark
             new Dictionary<string, string> { ["Cookie"] = browser.CookieHeader }, load, cancellationToken);
         (results.GatewayRps, results.GatewayP50Ms, results.GatewayP99Ms) = (gateway.RequestsPerSecond, gateway.P50Ms, gateway.P99Ms);
 
-        var direct = await MeasureAsync("container", new Uri($"http://{route.Address}/"),
-            new Dictionary<string, string> { [GatewaySecret.HeaderName] = route.GatewaySecret!, ["X-Forwarded-Prefix"] = prefix }, load,
+        var endpoint = new Uri(route.Endpoint!);
+        var direct = await MeasureAsync("container", endpoint,
+            new Dictionary<string, string> { [Headers.GatewaySecret] = route.GatewaySecret!, [Headers.ForwardedPrefix] = prefix }, load,
             cancellationToken);
         (results.DirectRps, results.DirectP50Ms, results.DirectP99Ms) = (direct.RequestsPerSecond, direct.P50Ms, direct.P99Ms);
 
-        await using var nginx = await NginxProxy.StartAsync(UserName, route.Address!, route.GatewaySecret!, cancellationToken);
+        await using var nginx = await NginxProxy.StartAsync(UserName, endpoint.Authority, route.GatewaySecret!, cancellationToken);
         var reference = await MeasureAsync("nginx", nginx.WorkspaceAddress, new Dictionary<string, string>(), load, cancellationToken);
         (results.NginxRps, results.NginxP50Ms, results.NginxP99Ms) = (reference.RequestsPerSecond, reference.P50Ms, reference.P99Ms);
     }

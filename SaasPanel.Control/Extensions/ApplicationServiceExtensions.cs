@@ -34,7 +34,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddScoped<ControlStatsReader>();
 
         builder.Services.AddHealthChecks()
-            .AddCheck<EngineHealthCheck>("engine")
+            .AddCheck<EngineHealthCheck>("docker-engine")
             .AddCheck<TemplateImagesHealthCheck>("template-images")
             .AddCheck<StartupVerificationHealthCheck>("startup-verification");
 

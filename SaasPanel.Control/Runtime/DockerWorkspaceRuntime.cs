@@ -24,6 +24,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
     private const string IccOption = "com.docker.network.bridge.enable_icc";
 
     private readonly RuntimeOptions _options = options.Value;
+    private readonly SemaphoreSlim _networkLock = new(1, 1);
 
     private DockerClient Docker => engine.Client;
 
@@ -55,50 +56,62 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
         }
     }
 
-    /// <summary>Finds the network, or creates it; one of that name that this installation does not own is never used.</summary>
+    /// <summary>
+    /// Finds the network, or creates it; one of that name that this installation does not own is never used.
+    /// One at a time: the engine's duplicate check is not atomic, and two networks of one name break every create.
+    /// </summary>
     private async Task<string> EnsureNetworkAsync(bool egress, CancellationToken cancellationToken)
     {
         var name = egress ? WorkspaceLabels.EgressNetworkName(_options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(_options.InstanceId);
+        await _networkLock.WaitAsync(cancellationToken);
         try
         {
-            CheckOwned(await TraceAsync("docker network inspect", () => Docker.Networks.InspectNetworkAsync(name, cancellationToken)));
+            var existing = await TraceAsync("docker network ls", () => Docker.Networks.ListNetworksAsync(new NetworksListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
+            }, cancellationToken));
+            // The name filter matches substrings; only the exact name counts.
+            var named = existing.Where(n => n.Name == name).OrderBy(n => n.Created).ToList();
+            if (named.Count == 0)
+            {
+                await CreateNetworkAsync(name, egress, cancellationToken);
+                return name;
+            }
+
+            foreach (var network in named)
+            {
+                if (Lookup(network.Labels, WorkspaceLabels.Instance) != _options.InstanceId)
+                {
+                    throw new WorkspaceRuntimeException(
+                        $"A network named {name} exists that this SaasPanel installation does not own; rename or remove it.");
+                }
+            }
+
+            // Duplicates of our own (left by an older version's race): keep the oldest, remove the empty rest.
+            foreach (var duplicate in named.Skip(1).Where(n => n.Containers is not { Count: > 0 }))
+            {
+                await TraceAsync("docker network rm", () => Docker.Networks.DeleteNetworkAsync(duplicate.ID, cancellationToken));
+            }
+
             return name;
         }
-        catch (DockerNetworkNotFoundException)
+        finally
         {
-            // Not there yet (first start) or removed by someone: create it.
-        }
-
-        try
-        {
-            await TraceAsync("docker network create", () => Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
-            {
-                Name = name,
-                Driver = "bridge",
-                CheckDuplicate = true,
-                Internal = !egress,
-                Labels = new Dictionary<string, string> { [WorkspaceLabels.Managed] = "true", [WorkspaceLabels.Instance] = _options.InstanceId },
-                // Workspaces never reach each other; only the host (the gateway) reaches them.
-                Options = new Dictionary<string, string> { [IccOption] = "false" },
-            }, cancellationToken));
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
-        {
-            // A parallel pass created it a moment ago.
-            CheckOwned(await TraceAsync("docker network inspect", () => Docker.Networks.InspectNetworkAsync(name, cancellationToken)));
-        }
-
-        return name;
-
-        void CheckOwned(NetworkResponse network)
-        {
-            if (Lookup(network.Labels, WorkspaceLabels.Instance) != _options.InstanceId)
-            {
-                throw new WorkspaceRuntimeException(
-                    $"A network named {name} exists that this SaasPanel installation does not own; rename or remove it.");
-            }
+            _networkLock.Release();
         }
     }
+
+    private Task CreateNetworkAsync(string name, bool egress, CancellationToken cancellationToken) =>
+        TraceAsync("docker network create", () => Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = name,
+            Driver = "bridge",
+            CheckDuplicate = true,
+            Internal = !egress,
+            Labels = new Dictionary<string, string> { [WorkspaceLabels.Managed] = "true", [WorkspaceLabels.Instance] = _options.InstanceId },
+            // Workspaces never reach each other; only the host (the gateway) reaches them.
+            Options = new Dictionary<string, string> { [IccOption] = "false" },
+        }, cancellationToken));
 
     public async Task<string> ResolveImageAsync(string template, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
-using SaasPanel.Contracts;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Control.Workspaces;
 

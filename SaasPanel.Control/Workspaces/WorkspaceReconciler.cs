@@ -313,6 +313,13 @@ public sealed partial class WorkspaceReconciler(
             await runtime.RemoveAsync(container.Id, cancellationToken);
             container = null;
         }
+        else if (container is { Running: true, Endpoint: null })
+        {
+            // Running but unreachable: its network was removed under it (and is back by now). A new container joins it.
+            LogUnreachable(workspace.UserName, container.Id);
+            await runtime.RemoveAsync(container.Id, cancellationToken);
+            container = null;
+        }
 
         var provisioning = Stopwatch.GetTimestamp();
         var needsReadiness = false;
@@ -439,6 +446,9 @@ public sealed partial class WorkspaceReconciler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rolling workspace {UserName} from image {OldImage} to {NewImage}")]
     private partial void LogRolling(string userName, string oldImage, string newImage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The container {ContainerId} of {UserName} runs with no address on the network; replacing it")]
+    private partial void LogUnreachable(string userName, string containerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} container(s) of {UserName}, who has no workspace")]
     private partial void LogPruned(string userName, int count);

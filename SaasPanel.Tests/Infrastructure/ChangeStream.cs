@@ -34,7 +34,10 @@ public static class ChangeStream
         throw new InvalidOperationException("The change stream ended before its snapshot was complete.");
     }
 
-    public static async Task<string> ReadSecretAsync(HttpClient api, string user) =>
-        (await ReadSnapshotAsync(api)).Single(e => e.GetProperty("userName").GetString() == user)
-            .GetProperty("gatewaySecret").GetString()!;
+    /// <summary>Where the gateway dials the workspace and the secret it adds, as the snapshot carries them.</summary>
+    public static async Task<(Uri Endpoint, string GatewaySecret)> ReadRouteAsync(HttpClient api, string user)
+    {
+        var workspace = (await ReadSnapshotAsync(api)).Single(e => e.GetProperty("userName").GetString() == user);
+        return (new Uri(workspace.GetProperty("endpoint").GetString()!), workspace.GetProperty("gatewaySecret").GetString()!);
+    }
 }

@@ -26,7 +26,7 @@ public static class DockerTestEngine
     public static Task<string> BuildUserAppImageAsync(CancellationToken cancellationToken) =>
         UserAppImage.BuildAsync(TestPaths.RepositoryRoot, cancellationToken);
 
-    /// <summary>Removes every container and volume labelled with this instance id.</summary>
+    /// <summary>Removes every container, volume and network labelled with this instance id.</summary>
     public static async Task RemoveInstanceAsync(DockerClient client, string instanceId)
     {
         foreach (var container in await ListContainersAsync(client, instanceId))
@@ -38,7 +38,15 @@ public static class DockerTestEngine
         {
             await client.Volumes.RemoveAsync(volume.Name, force: true);
         }
+
+        foreach (var network in await ListNetworksAsync(client, instanceId))
+        {
+            await client.Networks.DeleteNetworkAsync(network.ID);
+        }
     }
+
+    public static async Task<IList<NetworkResponse>> ListNetworksAsync(DockerClient client, string instanceId) =>
+        await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = InstanceFilter(instanceId) });
 
     public static async Task<IList<ContainerListResponse>> ListContainersAsync(DockerClient client, string instanceId) =>
         await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = InstanceFilter(instanceId) });

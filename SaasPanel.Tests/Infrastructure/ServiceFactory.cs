@@ -63,7 +63,7 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
         builder.UseSetting($"ConnectionStrings:{connectionName}", $"Data Source={DatabasePath}");
         builder.UseSetting("DataProtection:KeyDirectory", Path.Combine(DataDirectory, "keys"));
         builder.UseSetting("Runtime:InstanceId", InstanceId);
-        builder.UseSetting("Runtime:Image", DockerTestEngine.UserAppImageTag);
+        builder.UseSetting("Runtime:Templates:userapp:Image", DockerTestEngine.UserAppImageTag);
         builder.UseSetting("ControlApi:ApiKey", ApiKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Docker.DotNet.Models;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
-using SaasPanel.UserApp;
 
 namespace SaasPanel.Tests.Integration;
 
@@ -32,7 +32,6 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.PostAsync("/api/workspaces/alice/stop", null)).StatusCode);
         var stopped = await _control.WaitForStateAsync("alice", WorkspaceState.Stopped, StateTimeout);
         Assert.False((await _control.Docker.Containers.InspectContainerAsync(running.ContainerId)).State.Running);
-        Assert.Null(stopped.HostPort);
 
         Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.PostAsync("/api/workspaces/alice/start", null)).StatusCode);
         var started = await _control.WaitForStateAsync("alice", WorkspaceState.Running, StateTimeout);
@@ -49,9 +48,9 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         await WaitUntilGoneAsync("alice");
         Assert.Empty(await DockerTestEngine.ListContainersAsync(_control.Docker, _control.Data.InstanceId));
         Assert.Empty(await DockerTestEngine.ListVolumesAsync(_control.Docker, _control.Data.InstanceId));
-        var networks = await _control.Docker.Networks.ListNetworksAsync(new NetworksListParameters());
-        Assert.DoesNotContain(networks, n => n.Labels?.ContainsKey("saaspanel.instance") == true
-            && n.Labels["saaspanel.instance"] == _control.Data.InstanceId);
+        // The installation's network stays for the next workspace, with nothing attached.
+        var network = Assert.Single(await DockerTestEngine.ListNetworksAsync(_control.Docker, _control.Data.InstanceId));
+        Assert.Empty((await _control.Docker.Networks.InspectNetworkAsync(network.ID)).Containers ?? new Dictionary<string, EndpointResource>());
 
         var audit = await _control.Api.GetFromJsonAsync<Page<AuditEntry>>("/api/audit?user=alice&pageSize=200", ControlHost.Json);
         var actions = audit!.Items.Select(a => a.Action).ToHashSet();
@@ -89,25 +88,23 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         Assert.True(container.HostConfig.PidsLimit > 0);
         Assert.False(container.HostConfig.Privileged);
         Assert.DoesNotContain(container.Mounts, m => m.Type == "bind");
-        var bindings = container.NetworkSettings.Ports.SelectMany(p => p.Value ?? []).ToList();
-        Assert.NotEmpty(bindings);
-        Assert.All(bindings, b => Assert.Equal("127.0.0.1", b.HostIP));
         Assert.Equal("carol", container.Config.Labels["saaspanel.user"]);
         Assert.Equal(_control.Data.InstanceId, container.Config.Labels["saaspanel.instance"]);
 
+        var (endpoint, _) = await ChangeStream.ReadRouteAsync(_control.Api, "carol");
         using var http = new HttpClient();
-        var response = await http.GetAsync($"http://127.0.0.1:{workspace.HostPort}/");
+        var response = await http.GetAsync(endpoint);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.DoesNotContain("carol@example.com", await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>The page as the gateway will fetch it: loopback port plus the secret from the change stream.</summary>
+    /// <summary>The page as the gateway will fetch it: the endpoint plus the secret from the change stream.</summary>
     private async Task<HttpStatusCode> GatewayStatusAsync(WorkspaceDto workspace)
     {
-        var secret = await ChangeStream.ReadSecretAsync(_control.Api, workspace.UserName);
+        var (endpoint, secret) = await ChangeStream.ReadRouteAsync(_control.Api, workspace.UserName);
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{workspace.HostPort}/");
-        request.Headers.Add(GatewaySecretMiddleware.HeaderName, secret);
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
+        request.Headers.Add(Headers.GatewaySecret, secret);
         using var response = await http.SendAsync(request);
         return response.StatusCode;
     }

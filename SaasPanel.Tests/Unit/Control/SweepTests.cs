@@ -7,6 +7,7 @@ namespace SaasPanel.Tests.Unit.Control;
 public sealed class SweepTests
 {
     private const string Image = "sha256:current";
+    private const string Endpoint = "http://172.30.0.2:8080";
     private static readonly DateTime Started = new(2026, 11, 25, 10, 0, 0, DateTimeKind.Utc);
 
     [Fact]
@@ -17,7 +18,9 @@ public sealed class SweepTests
     [InlineData("missing")]
     [InlineData("stopped")]
     [InlineData("old-image")]
-    [InlineData("other-port")]
+    [InlineData("other-address")]
+    [InlineData("no-address")]
+    [InlineData("other-template")]
     [InlineData("duplicate")]
     [InlineData("restart-asked")]
     [InlineData("still-starting")]
@@ -29,7 +32,9 @@ public sealed class SweepTests
             "missing" => [],
             "stopped" => [Container() with { Running = false }],
             "old-image" => [Container() with { ImageId = "sha256:old" }],
-            "other-port" => [Container() with { HostPort = 40001 }],
+            "other-address" => [Container() with { Endpoint = new WorkspaceEndpoint("http://172.30.0.3:8080") }],
+            "no-address" => [Container() with { Endpoint = null }],
+            "other-template" => [Container() with { Template = "static" }],
             "duplicate" => [Container(), Container() with { Id = "c2" }],
             _ => [Container()],
         };
@@ -52,10 +57,10 @@ public sealed class SweepTests
         var workspace = Running();
         workspace.DesiredState = DesiredState.Stopped;
         workspace.State = WorkspaceState.Stopped;
-        workspace.HostPort = null;
+        workspace.Endpoint = null;
 
         Assert.True(WorkspaceReconciler.IsSettled(workspace, [], Image));
-        Assert.True(WorkspaceReconciler.IsSettled(workspace, [Container() with { Running = false, HostPort = null }], Image));
+        Assert.True(WorkspaceReconciler.IsSettled(workspace, [Container() with { Running = false, Endpoint = null }], Image));
         Assert.False(WorkspaceReconciler.IsSettled(workspace, [Container()], Image));
     }
 
@@ -72,11 +77,13 @@ public sealed class SweepTests
         UserName = "dana",
         Email = "dana@example.com",
         GatewaySecret = "secret",
+        Template = "userapp",
         State = WorkspaceState.Running,
         ContainerId = "c1",
-        HostPort = 40000,
+        Endpoint = Endpoint,
         RunningSince = Started,
     };
 
-    private static WorkspaceInstance Container() => new("c1", "dana", 1, Image, true, "Up", 40000, Started);
+    private static WorkspaceInstance Container() =>
+        new("c1", "dana", "userapp", 1, Image, true, "Up", new WorkspaceEndpoint(Endpoint), Started);
 }
