@@ -24,6 +24,13 @@ public static class DockerTestEngine
     /// <summary>The tag of this checkout's static template image (busybox httpd; its <c>nc</c> also serves as a network probe).</summary>
     public static string StaticImageTag => s_staticImageTag.Value;
 
+    /// <summary>The labels of whatever a test creates, so <see cref="RemoveInstanceAsync"/> finds it.</summary>
+    public static Dictionary<string, string> LabelsFor(string instanceId) => new()
+    {
+        [ManagedLabel] = "true",
+        [InstanceLabel] = instanceId,
+    };
+
     public static DockerClient CreateClient() =>
         new DockerClientConfiguration(new Uri(Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock"))
             .CreateClient();

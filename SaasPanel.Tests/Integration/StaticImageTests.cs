@@ -108,10 +108,10 @@ public sealed class StaticImageTests
                 Name = network,
                 Internal = true,
                 Options = new Dictionary<string, string> { ["com.docker.network.bridge.enable_icc"] = "false" },
-                Labels = Labels(instanceId),
+                Labels = DockerTestEngine.LabelsFor(instanceId),
             }, cancellationToken);
             var volume = $"saaspanel-{instanceId}-alice";
-            await docker.Volumes.CreateAsync(new VolumesCreateParameters { Name = volume, Labels = Labels(instanceId) }, cancellationToken);
+            await docker.Volumes.CreateAsync(new VolumesCreateParameters { Name = volume, Labels = DockerTestEngine.LabelsFor(instanceId) }, cancellationToken);
 
             var created = await docker.Containers.CreateContainerAsync(
                 Hardened(image, instanceId, volume, network, $"saaspanel-{instanceId}-alice"), cancellationToken);
@@ -134,7 +134,7 @@ public sealed class StaticImageTests
             RunToExitAsync(new CreateContainerParameters
             {
                 Image = image,
-                Labels = Labels(instanceId),
+                Labels = DockerTestEngine.LabelsFor(instanceId),
                 Entrypoint = ["/bin/nc"],
                 Cmd = ["-z", "-w", "1", host, port.ToString(CultureInfo.InvariantCulture)],
                 HostConfig = new HostConfig { NetworkMode = $"container:{containerId}" },
@@ -153,7 +153,7 @@ public sealed class StaticImageTests
             Image = image,
             Name = name,
             User = "10001:10001",
-            Labels = Labels(instanceId),
+            Labels = DockerTestEngine.LabelsFor(instanceId),
             Env = ["USERNAME=alice", "EMAIL=alice@example.com"],
             HostConfig = new HostConfig
             {
@@ -164,12 +164,6 @@ public sealed class StaticImageTests
                 Mounts = [new Mount { Type = "volume", Source = volume, Target = "/workspace" }],
                 NetworkMode = network,
             },
-        };
-
-        private static Dictionary<string, string> Labels(string instanceId) => new()
-        {
-            [DockerTestEngine.ManagedLabel] = "true",
-            [DockerTestEngine.InstanceLabel] = instanceId,
         };
     }
 }
