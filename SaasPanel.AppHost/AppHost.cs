@@ -6,19 +6,24 @@ var settings = SaasPanelSettings.From(builder);
 var controlApiKey = builder.AddParameter("control-api-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
-var userAppImage = builder.AddExecutable("userapp-image", UserAppImage.BuildScript(settings.RepositoryRoot), settings.RepositoryRoot);
+var userApp = TemplateImage.UserApp(settings.RepositoryRoot);
+var staticSite = TemplateImage.Static(settings.RepositoryRoot);
+var userAppImage = builder.AddExecutable(userApp.ResourceName, userApp.BuildScript, settings.RepositoryRoot);
+var staticImage = builder.AddExecutable(staticSite.ResourceName, staticSite.BuildScript, settings.RepositoryRoot);
 
 var control = builder.AddProject<Projects.SaasPanel_Control>("control")
     .WithEndpoint("http", endpoint => { endpoint.Port = settings.ControlPort; endpoint.IsProxied = false; })
     .WithHttpHealthCheck("/health")
     .WithEnvironment("ConnectionStrings__control", settings.ConnectionString("control"))
     .WithEnvironment("Runtime__InstanceId", settings.InstanceId)
-    .WithEnvironment("Runtime__Image", UserAppImage.TagFor(settings.RepositoryRoot))
+    .WithEnvironment("Runtime__Templates__userapp__Image", userApp.PrintTag())
+    .WithEnvironment("Runtime__Templates__static__Image", staticSite.PrintTag())
     .WithEnvironment("ControlApi__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
     // The panel sends admins to the gateway to sign in, and opens workspaces through it.
     .WithEnvironment("Panel__GatewayUrl", settings.PublicUrl(settings.AuthPort))
-    .WaitForCompletion(userAppImage);
+    .WaitForCompletion(userAppImage)
+    .WaitForCompletion(staticImage);
 
 builder.AddProject<Projects.SaasPanel_Auth>("auth")
     .WithEndpoint("http", endpoint => { endpoint.Port = settings.AuthPort; endpoint.IsProxied = false; })

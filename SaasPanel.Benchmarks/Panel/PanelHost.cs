@@ -43,7 +43,7 @@ internal sealed class PanelHost : IAsyncDisposable
     public Uri ControlAddress { get; }
 
     /// <summary>The UserApp image Control runs: this checkout's, by the tag the AppHost gives Control.</summary>
-    public string UserAppImage { get; } = AppHost.UserAppImage.TagFor(Path.GetFullPath(Path.Combine(Projects.SaasPanel_AppHost.ProjectPath, "..")));
+    public string UserAppImage { get; } = AppHost.TemplateImage.UserApp(Path.GetFullPath(Path.Combine(Projects.SaasPanel_AppHost.ProjectPath, ".."))).PrintTag();
 
     public string ControlConnectionString => $"Data Source={Path.Combine(DataDirectory, "control.db")}";
 

@@ -13,10 +13,23 @@ public static class DockerTestEngine
     public const string ManagedLabel = "saaspanel.managed";
     public const string InstanceLabel = "saaspanel.instance";
 
-    private static readonly Lazy<string> s_userAppImageTag = new(() => UserAppImage.TagFor(TestPaths.RepositoryRoot));
+    private static readonly TemplateImage s_userAppImage = TemplateImage.UserApp(TestPaths.RepositoryRoot);
+    private static readonly TemplateImage s_staticImage = TemplateImage.Static(TestPaths.RepositoryRoot);
+    private static readonly Lazy<string> s_userAppImageTag = new(s_userAppImage.PrintTag);
+    private static readonly Lazy<string> s_staticImageTag = new(s_staticImage.PrintTag);
 
     /// <summary>The tag of this checkout's UserApp image, which every Control in a test runs (as the AppHost's does).</summary>
     public static string UserAppImageTag => s_userAppImageTag.Value;
+
+    /// <summary>The tag of this checkout's static template image (busybox httpd; its <c>nc</c> also serves as a network probe).</summary>
+    public static string StaticImageTag => s_staticImageTag.Value;
+
+    /// <summary>The labels of whatever a test creates, so <see cref="RemoveInstanceAsync"/> finds it.</summary>
+    public static Dictionary<string, string> LabelsFor(string instanceId) => new()
+    {
+        [ManagedLabel] = "true",
+        [InstanceLabel] = instanceId,
+    };
 
     public static DockerClient CreateClient() =>
         new DockerClientConfiguration(new Uri(Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock"))
@@ -24,7 +37,11 @@ public static class DockerTestEngine
 
     /// <summary>Builds (or finds, when its inputs are unchanged) the UserApp image; returns its tag.</summary>
     public static Task<string> BuildUserAppImageAsync(CancellationToken cancellationToken) =>
-        UserAppImage.BuildAsync(TestPaths.RepositoryRoot, cancellationToken);
+        s_userAppImage.BuildAsync(cancellationToken);
+
+    /// <summary>Builds (or finds, when its inputs are unchanged) the static template image; returns its tag.</summary>
+    public static Task<string> BuildStaticImageAsync(CancellationToken cancellationToken) =>
+        s_staticImage.BuildAsync(cancellationToken);
 
     /// <summary>Removes every container, volume and network labelled with this instance id.</summary>
     public static async Task RemoveInstanceAsync(DockerClient client, string instanceId)
@@ -39,20 +56,21 @@ public static class DockerTestEngine
             await client.Volumes.RemoveAsync(volume.Name, force: true);
         }
 
+        // Last: a network still in use by a container cannot go.
         foreach (var network in await ListNetworksAsync(client, instanceId))
         {
             await client.Networks.DeleteNetworkAsync(network.ID);
         }
     }
 
-    public static async Task<IList<NetworkResponse>> ListNetworksAsync(DockerClient client, string instanceId) =>
-        await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = InstanceFilter(instanceId) });
-
     public static async Task<IList<ContainerListResponse>> ListContainersAsync(DockerClient client, string instanceId) =>
         await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = InstanceFilter(instanceId) });
 
     public static async Task<IList<VolumeResponse>> ListVolumesAsync(DockerClient client, string instanceId) =>
         (await client.Volumes.ListAsync(new VolumesListParameters { Filters = InstanceFilter(instanceId) })).Volumes ?? [];
+
+    public static async Task<IList<NetworkResponse>> ListNetworksAsync(DockerClient client, string instanceId) =>
+        await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = InstanceFilter(instanceId) });
 
     private static Dictionary<string, IDictionary<string, bool>> InstanceFilter(string instanceId) => new()
     {

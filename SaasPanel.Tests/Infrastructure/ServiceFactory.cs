@@ -64,6 +64,7 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
         builder.UseSetting("DataProtection:KeyDirectory", Path.Combine(DataDirectory, "keys"));
         builder.UseSetting("Runtime:InstanceId", InstanceId);
         builder.UseSetting("Runtime:Templates:userapp:Image", DockerTestEngine.UserAppImageTag);
+        builder.UseSetting("Runtime:Templates:static:Image", DockerTestEngine.StaticImageTag);
         builder.UseSetting("ControlApi:ApiKey", ApiKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

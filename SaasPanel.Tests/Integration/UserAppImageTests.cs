@@ -29,11 +29,7 @@ public sealed class UserAppImageTests
             {
                 Image = image,
                 Name = $"saaspanel-{instanceId}-alice",
-                Labels = new Dictionary<string, string>
-                {
-                    [DockerTestEngine.ManagedLabel] = "true",
-                    [DockerTestEngine.InstanceLabel] = instanceId,
-                },
+                Labels = DockerTestEngine.LabelsFor(instanceId),
                 Env = ["USERNAME=alice", "EMAIL=alice@example.com", "GATEWAY_SECRET=s3cret"],
                 HostConfig = new HostConfig
                 {
