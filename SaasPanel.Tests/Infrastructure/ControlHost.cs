@@ -41,8 +41,8 @@ public sealed class ControlHost : IAsyncDisposable
 
     public DockerClient Docker { get; } = DockerTestEngine.CreateClient();
 
-    public Task<HttpResponseMessage> ProvisionAsync(string user, string? email = null) =>
-        Api.PutAsJsonAsync($"/api/workspaces/{user}", new { email = email ?? $"{user}@example.com" });
+    public Task<HttpResponseMessage> ProvisionAsync(string user, string? email = null, string? template = null) =>
+        Api.PutAsJsonAsync($"/api/workspaces/{user}", new { email = email ?? $"{user}@example.com", template });
 
     public async Task<WorkspaceDto?> GetAsync(string user)
     {
