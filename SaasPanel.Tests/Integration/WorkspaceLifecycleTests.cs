@@ -107,7 +107,7 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         var secret = await ChangeStream.ReadSecretAsync(_control.Api, workspace.UserName);
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{workspace.HostPort}/");
-        request.Headers.Add(GatewaySecretMiddleware.HeaderName, secret);
+        request.Headers.Add(SaasPanel.Contracts.Headers.GatewaySecret, secret);
         using var response = await http.SendAsync(request);
         return response.StatusCode;
     }
