@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using SaasPanel.Contracts;
 using SaasPanel.Auth.Outbox;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Data;
 

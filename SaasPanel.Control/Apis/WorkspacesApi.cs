@@ -1,10 +1,10 @@
-using SaasPanel.Contracts;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;

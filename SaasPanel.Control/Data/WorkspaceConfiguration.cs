@@ -1,6 +1,6 @@
-using SaasPanel.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Data;

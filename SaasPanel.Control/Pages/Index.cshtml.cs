@@ -1,6 +1,6 @@
-using SaasPanel.Contracts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Workspaces;
 
