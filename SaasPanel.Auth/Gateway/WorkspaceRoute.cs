@@ -8,9 +8,11 @@ namespace SaasPanel.Auth.Gateway;
 /// </summary>
 public sealed class WorkspaceRoute
 {
+    private readonly WorkspaceChangeEvent _change;
+
     public WorkspaceRoute(WorkspaceChangeEvent change)
     {
-        Change = change;
+        _change = change;
         // Parsed once per change instead of once per request; anything but an absolute http(s) URL is no route.
         if (Uri.TryCreate(change.Endpoint, UriKind.Absolute, out var endpoint) && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps))
         {
@@ -19,19 +21,17 @@ public sealed class WorkspaceRoute
         }
     }
 
-    public WorkspaceChangeEvent Change { get; }
+    public string UserName => _change.UserName;
 
-    public string UserName => Change.UserName;
+    public string State => _change.State;
 
-    public string State => Change.State;
+    public string DesiredState => _change.DesiredState;
 
-    public string DesiredState => Change.DesiredState;
+    public string? GatewaySecret => _change.GatewaySecret;
 
-    public string? GatewaySecret => Change.GatewaySecret;
+    public long Generation => _change.Generation;
 
-    public long Generation => Change.Generation;
-
-    public string? LastError => Change.LastError;
+    public string? LastError => _change.LastError;
 
     /// <summary>The forwarder's destination prefix: the endpoint Control reported.</summary>
     public string? DestinationPrefix { get; }

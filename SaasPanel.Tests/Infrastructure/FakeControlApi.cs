@@ -119,7 +119,7 @@ public sealed class FakeControlApi : IAsyncDisposable
     /// Sets a workspace's state and tells every connected stream. An event without a generation gets the workspace's
     /// next one, as Control bumps it on every change; one with a generation goes out as it is (to test ordering).
     /// </summary>
-    public WorkspaceChangeEvent Publish(WorkspaceChangeEvent workspace)
+    public void Publish(WorkspaceChangeEvent workspace)
     {
         workspace = Stamped(workspace);
         if (workspace.State == WorkspaceStates.Deleted)
@@ -135,8 +135,6 @@ public sealed class FakeControlApi : IAsyncDisposable
         {
             stream.Writer.TryWrite(workspace);
         }
-
-        return workspace;
     }
 
     /// <summary>Changes a workspace without telling anyone, so only a new snapshot shows it.</summary>
