@@ -20,8 +20,9 @@ public static partial class EmailAddresses
         _ => null,
     };
 
+    // \A and \z rather than ^ and $, which in .NET also matches before a final newline.
     [GeneratedRegex(
-        @"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+        @"\A[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z",
         RegexOptions.CultureInvariant)]
     private static partial Regex PatternRegex();
 }

@@ -8,9 +8,12 @@ namespace SaasPanel.Contracts;
 /// </summary>
 public static partial class UserNames
 {
-    public const string Pattern = "^[a-z0-9][a-z0-9-]{2,31}$";
+    /// <summary>The rule as a pattern (for an HTML <c>pattern</c> attribute or an OpenAPI schema).</summary>
+    public const string Pattern = "^" + PatternBody + "$";
 
     public const int MaxLength = 32;
+
+    private const string PatternBody = "[a-z0-9][a-z0-9-]{2,31}";
 
     /// <summary>Names that collide with the product's own paths, roles or services.</summary>
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
@@ -34,6 +37,7 @@ public static partial class UserNames
         _ => null,
     };
 
-    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
+    // \A and \z, not the pattern's ^ and $: in .NET, $ also matches before a final newline, and "abc\n" is no name.
+    [GeneratedRegex(@"\A" + PatternBody + @"\z", RegexOptions.CultureInvariant)]
     private static partial Regex PatternRegex();
 }

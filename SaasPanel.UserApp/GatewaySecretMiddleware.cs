@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.UserApp;
 
@@ -9,8 +10,6 @@ namespace SaasPanel.UserApp;
 /// </summary>
 public sealed class GatewaySecretMiddleware(RequestDelegate next, WorkspaceIdentity identity)
 {
-    public const string HeaderName = "X-SaasPanel-Gateway-Secret";
-
     private readonly byte[] _secret = Encoding.UTF8.GetBytes(identity.GatewaySecret);
 
     public Task InvokeAsync(HttpContext context)
@@ -25,7 +24,7 @@ public sealed class GatewaySecretMiddleware(RequestDelegate next, WorkspaceIdent
     }
 
     private bool CarriesSecret(HttpRequest request) =>
-        request.Headers.TryGetValue(HeaderName, out var values)
+        request.Headers.TryGetValue(Headers.GatewaySecret, out var values)
         && values.Count == 1
         && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(values[0] ?? ""), _secret);
 }

@@ -1,6 +1,5 @@
+using SaasPanel.Contracts;
 using SaasPanel.UserApp;
-
-const string HealthPath = "/healthz";
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -9,8 +8,8 @@ builder.Services.AddSingleton(WorkspaceIdentity.FromConfiguration(builder.Config
 var app = builder.Build();
 
 // Readiness needs no secret: Control probes it before the workspace is handed out.
-app.UseWhen(context => !context.Request.Path.Equals(HealthPath), branch => branch.UseMiddleware<GatewaySecretMiddleware>());
-app.MapGet(HealthPath, () => TypedResults.Text("ok"));
+app.UseWhen(context => !context.Request.Path.Equals(WorkspaceContainer.HealthPath), branch => branch.UseMiddleware<GatewaySecretMiddleware>());
+app.MapGet(WorkspaceContainer.HealthPath, () => TypedResults.Text("ok"));
 app.MapGet("/", WorkspacePage.Render);
 
 app.Run();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.UserApp;
 
@@ -40,7 +41,7 @@ public static class WorkspacePage
     /// <summary>The gateway's path prefix (e.g. <c>/u/alice</c>), so links work under any mount point.</summary>
     internal static string PathPrefix(HttpRequest request)
     {
-        var prefix = request.Headers["X-Forwarded-Prefix"].ToString().TrimEnd('/');
+        var prefix = request.Headers[Headers.ForwardedPrefix].ToString().TrimEnd('/');
         return prefix.StartsWith('/') && !prefix.StartsWith("//", StringComparison.Ordinal) ? prefix : "";
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SaasPanel.Auth.Gateway;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Apis;
 

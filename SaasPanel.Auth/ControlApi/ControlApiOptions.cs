@@ -6,7 +6,6 @@ namespace SaasPanel.Auth.ControlApi;
 public sealed class ControlApiOptions
 {
     public const string SectionName = "ControlApi";
-    public const string ApiKeyHeader = "X-Api-Key";
 
     /// <summary>Resolved through service discovery (<c>WithReference(control)</c> in the AppHost).</summary>
     [Required]

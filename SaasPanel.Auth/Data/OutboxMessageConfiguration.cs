@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using SaasPanel.Auth.Outbox;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Data;
 
@@ -9,8 +10,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
     public void Configure(EntityTypeBuilder<OutboxMessage> builder)
     {
         builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(32);
-        builder.Property(m => m.UserName).HasMaxLength(32);
-        builder.Property(m => m.Email).HasMaxLength(254);
+        builder.Property(m => m.UserName).HasMaxLength(UserNames.MaxLength);
+        builder.Property(m => m.Email).HasMaxLength(EmailAddresses.MaxLength);
         builder.Property(m => m.LastError).HasMaxLength(1000);
         builder.Property(m => m.TraceParent).HasMaxLength(55);
         // The dispatcher's query: undelivered, not given up on, due.

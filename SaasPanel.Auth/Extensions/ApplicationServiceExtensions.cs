@@ -9,6 +9,7 @@ using SaasPanel.Auth.Outbox;
 using SaasPanel.Auth.Security;
 using SaasPanel.Auth.Telemetry;
 using SaasPanel.Auth.Users;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Extensions;
 
@@ -94,7 +95,7 @@ internal static class ApplicationServiceExtensions
     {
         var control = provider.GetRequiredService<IOptions<ControlApiOptions>>().Value;
         http.BaseAddress = control.BaseAddress;
-        http.DefaultRequestHeaders.Add(ControlApiOptions.ApiKeyHeader, control.ApiKey);
+        http.DefaultRequestHeaders.Add(Headers.ApiKey, control.ApiKey);
     }
 
     /// <summary>Drops the standard resilience handler that ServiceDefaults adds to every client.</summary>

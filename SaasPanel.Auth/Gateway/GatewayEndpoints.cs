@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Telemetry;
 using SaasPanel.Auth.Users;
+using SaasPanel.Contracts;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace SaasPanel.Auth.Gateway;

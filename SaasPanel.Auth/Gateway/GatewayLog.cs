@@ -10,6 +10,9 @@ internal static partial class GatewayLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Workspace {UserName} is now {State} (generation {Generation})")]
     public static partial void RouteChanged(ILogger logger, string userName, string state, long generation);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored an out-of-order event for workspace {UserName} (generation {Generation}): the route table holds a newer one")]
+    public static partial void StaleEvent(ILogger logger, string userName, long generation);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Control's change stream ended; reconnecting")]
     public static partial void StreamEnded(ILogger logger);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Encodings.Web;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Gateway;
 

@@ -21,7 +21,7 @@ public sealed class GatewayRouteTable
     public void ReplaceAll(IEnumerable<WorkspaceRoute> snapshot)
     {
         var routes = new ConcurrentDictionary<string, WorkspaceRoute>(StringComparer.Ordinal);
-        foreach (var route in snapshot.Where(r => r.State != WorkspaceStates.Deleted))
+        foreach (var route in snapshot.Where(r => !r.IsDeleted))
         {
             routes[route.UserName] = route;
         }
@@ -30,15 +30,33 @@ public sealed class GatewayRouteTable
         IsSynchronized = true;
     }
 
-    public void Apply(WorkspaceRoute route)
+    /// <summary>
+    /// Applies one change unless the table already holds a newer one for that workspace (a higher generation):
+    /// events can arrive out of order, and an older one must never overwrite a newer. A Deleted change removes the route.
+    /// </summary>
+    /// <returns>False when the change was older than what the table holds, and so ignored.</returns>
+    public bool Apply(WorkspaceRoute route)
     {
-        if (route.State == WorkspaceStates.Deleted)
+        var routes = _routes;
+        while (true)
         {
-            _routes.TryRemove(route.UserName, out _);
-        }
-        else
-        {
-            _routes[route.UserName] = route;
+            if (!routes.TryGetValue(route.UserName, out var known))
+            {
+                if (route.IsDeleted || routes.TryAdd(route.UserName, route))
+                {
+                    return true;
+                }
+            }
+            else if (route.Generation < known.Generation)
+            {
+                return false;
+            }
+            else if (route.IsDeleted
+                ? routes.TryRemove(KeyValuePair.Create(route.UserName, known))
+                : routes.TryUpdate(route.UserName, route, known))
+            {
+                return true;
+            }
         }
     }
 }

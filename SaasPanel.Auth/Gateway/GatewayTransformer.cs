@@ -1,19 +1,19 @@
 using System.Net.Http.Headers;
+using System.Security.Claims;
+using SaasPanel.Contracts;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace SaasPanel.Auth.Gateway;
 
 /// <summary>
 /// Shapes a request for a workspace container: strips the <c>/u/&lt;user&gt;</c> prefix (and says so in
-/// <c>X-Forwarded-Prefix</c>), adds the gateway secret, and removes what belongs to the panel —
-/// its cookies and any <c>Authorization</c>. On the way back it keeps the container's address out of
-/// redirects and stops the container from setting the panel's cookies.
+/// <c>X-Forwarded-Prefix</c>), adds the gateway secret and the caller's identity (<c>X-Forwarded-User</c>,
+/// <c>X-Forwarded-Email</c>), and removes what belongs to the panel — its cookies and any <c>Authorization</c>.
+/// Whatever a client sent in those headers is dropped first: only the gateway speaks them. On the way back it
+/// keeps the container's endpoint out of redirects and stops the container from setting the panel's cookies.
 /// </summary>
 public sealed class GatewayTransformer : HttpTransformer
 {
-    public const string GatewaySecretHeader = "X-SaasPanel-Gateway-Secret";
-    public const string ForwardedPrefixHeader = "X-Forwarded-Prefix";
-
     private static readonly object s_routeKey = new();
 
     public static void SetRoute(HttpContext context, WorkspaceRoute route, string prefix) => context.Items[s_routeKey] = (route, prefix);
@@ -30,13 +30,27 @@ public sealed class GatewayTransformer : HttpTransformer
         // The container sees the public host, never its own address, so nothing it echoes can leak it.
         headers.Host = request.Host.Value;
         headers.Authorization = null;
-        headers.Remove(GatewaySecretHeader);
-        headers.Remove(ForwardedPrefixHeader);
+        headers.Remove(Headers.GatewaySecret);
+        headers.Remove(Headers.ForwardedPrefix);
+        headers.Remove(Headers.ForwardedUser);
+        headers.Remove(Headers.ForwardedEmail);
         headers.Remove("X-Forwarded-For");
         headers.Remove("X-Forwarded-Proto");
         headers.Remove("X-Forwarded-Host");
-        headers.TryAddWithoutValidation(GatewaySecretHeader, route.GatewaySecret);
-        headers.TryAddWithoutValidation(ForwardedPrefixHeader, prefix);
+        headers.TryAddWithoutValidation(Headers.GatewaySecret, route.GatewaySecret);
+        headers.TryAddWithoutValidation(Headers.ForwardedPrefix, prefix);
+        // The caller, who is the owner or an admin (the gateway let nobody else through), as signed in.
+        var caller = httpContext.User;
+        if (caller.Identity?.Name is { Length: > 0 } callerName)
+        {
+            headers.TryAddWithoutValidation(Headers.ForwardedUser, callerName);
+        }
+
+        if (caller.FindFirstValue(ClaimTypes.Email) is { Length: > 0 } callerEmail)
+        {
+            headers.TryAddWithoutValidation(Headers.ForwardedEmail, callerEmail);
+        }
+
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
         headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
         if (httpContext.Connection.RemoteIpAddress is { } remote)
@@ -58,9 +72,9 @@ public sealed class GatewayTransformer : HttpTransformer
         var (route, prefix) = ((WorkspaceRoute, string))httpContext.Items[s_routeKey]!;
         var responseHeaders = httpContext.Response.Headers;
         if (proxyResponse.Headers.Location is { IsAbsoluteUri: true } location
-            && string.Equals(location.Authority, route.Address, StringComparison.OrdinalIgnoreCase))
+            && string.Equals(location.Authority, route.EndpointAuthority, StringComparison.OrdinalIgnoreCase))
         {
-            // The container redirected to its own address; point the browser at the gateway instead.
+            // The container redirected to its own endpoint; point the browser at the gateway instead.
             responseHeaders.Location = prefix + location.PathAndQuery + location.Fragment;
         }
 

@@ -2,13 +2,14 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SaasPanel.Auth.ControlApi;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Gateway;
 
 /// <summary>
-/// Keeps one server-sent-events connection to Control's <c>/api/workspaces/changes</c> and feeds
-/// <see cref="GatewayRouteTable"/>: the snapshot before <c>ready</c> replaces the table, every
-/// event after it updates one entry. Reconnects with exponential backoff when the stream ends.
+/// Keeps one server-sent-events connection to Control's change stream (<see cref="WorkspaceChangeEvent.Path"/>) and
+/// feeds <see cref="GatewayRouteTable"/>: the snapshot before <c>ready</c> replaces the table, every event after it
+/// updates one entry (unless it is older than the entry). Reconnects with exponential backoff when the stream ends.
 /// </summary>
 public sealed class WorkspaceChangeStream(
     IHttpClientFactory httpClientFactory,
@@ -17,7 +18,6 @@ public sealed class WorkspaceChangeStream(
     ILogger<WorkspaceChangeStream> logger) : BackgroundService
 {
     public const string HttpClientName = "control-changes";
-    public const string ChangesPath = "api/workspaces/changes";
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
@@ -58,7 +58,7 @@ public sealed class WorkspaceChangeStream(
     private async Task FollowAsync(Action onSynchronized, CancellationToken cancellationToken)
     {
         var http = httpClientFactory.CreateClient(HttpClientName);
-        using var request = new HttpRequestMessage(HttpMethod.Get, ChangesPath);
+        using var request = new HttpRequestMessage(HttpMethod.Get, WorkspaceChangeEvent.Path);
         request.Headers.Accept.ParseAdd("text/event-stream");
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
@@ -69,11 +69,17 @@ public sealed class WorkspaceChangeStream(
         {
             switch (item.EventType)
             {
-                case "workspace" when Parse(item.Data) is { } route:
+                case WorkspaceChangeEvent.WorkspaceEventType when Parse(item.Data) is { } route:
                     if (snapshot is null)
                     {
-                        routes.Apply(route);
-                        GatewayLog.RouteChanged(logger, route.UserName, route.State, route.Generation);
+                        if (routes.Apply(route))
+                        {
+                            GatewayLog.RouteChanged(logger, route.UserName, route.State, route.Generation);
+                        }
+                        else
+                        {
+                            GatewayLog.StaleEvent(logger, route.UserName, route.Generation);
+                        }
                     }
                     else
                     {
@@ -81,7 +87,7 @@ public sealed class WorkspaceChangeStream(
                     }
 
                     break;
-                case "ready" when snapshot is not null:
+                case WorkspaceChangeEvent.ReadyEventType when snapshot is not null:
                     routes.ReplaceAll(snapshot);
                     GatewayLog.Synchronized(logger, routes.Count);
                     snapshot = null;
@@ -95,8 +101,8 @@ public sealed class WorkspaceChangeStream(
     {
         try
         {
-            var route = JsonSerializer.Deserialize<WorkspaceRoute>(data, s_json);
-            return route is { UserName.Length: > 0, State.Length: > 0 } ? route with { DesiredState = route.DesiredState ?? "" } : null;
+            var change = JsonSerializer.Deserialize<WorkspaceChangeEvent>(data, s_json);
+            return change is { UserName.Length: > 0, State.Length: > 0 } ? new WorkspaceRoute(change with { DesiredState = change.DesiredState ?? "" }) : null;
         }
         catch (JsonException exception)
         {

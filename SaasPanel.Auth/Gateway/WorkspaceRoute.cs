@@ -1,40 +1,52 @@
+using SaasPanel.Contracts;
+
 namespace SaasPanel.Auth.Gateway;
 
 /// <summary>
-/// One workspace as Control's change stream describes it (the contract's <c>workspace</c> event):
-/// where its container listens and the secret it expects. The address never leaves this process.
+/// One workspace as Control's change stream last described it (a <see cref="WorkspaceChangeEvent"/>): where to
+/// reach it and the secret it expects. The endpoint never leaves this process.
 /// </summary>
-public sealed record WorkspaceRoute(
-    string UserName,
-    string State,
-    string DesiredState,
-    string? Address,
-    string? GatewaySecret,
-    long Generation,
-    string? LastError)
+public sealed class WorkspaceRoute
 {
-    /// <summary>The forwarder's destination prefix, built once per change instead of once per request.</summary>
-    public string? DestinationPrefix { get; } = Address is { Length: > 0 } ? $"http://{Address}" : null;
+    private readonly WorkspaceChangeEvent _change;
+
+    public WorkspaceRoute(WorkspaceChangeEvent change)
+    {
+        _change = change;
+        // Parsed once per change instead of once per request; anything but an absolute http(s) URL is no route.
+        if (Uri.TryCreate(change.Endpoint, UriKind.Absolute, out var endpoint) && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps))
+        {
+            DestinationPrefix = change.Endpoint;
+            EndpointAuthority = endpoint.Authority;
+        }
+    }
+
+    public string UserName => _change.UserName;
+
+    public string State => _change.State;
+
+    public string DesiredState => _change.DesiredState;
+
+    public string? GatewaySecret => _change.GatewaySecret;
+
+    public long Generation => _change.Generation;
+
+    public string? LastError => _change.LastError;
+
+    /// <summary>The forwarder's destination prefix: the endpoint Control reported.</summary>
+    public string? DestinationPrefix { get; }
+
+    /// <summary>The endpoint's <c>host:port</c>, to recognise the container's redirects to itself.</summary>
+    public string? EndpointAuthority { get; }
 
     public bool IsRunning => State == WorkspaceStates.Running && DestinationPrefix is not null && GatewaySecret is not null;
 
     public bool IsFailed => State == WorkspaceStates.Failed;
 
-    public bool IsGone => State is WorkspaceStates.Deleted or WorkspaceStates.Deleting || DesiredState == WorkspaceStates.Deleted;
+    public bool IsDeleted => State == WorkspaceStates.Deleted;
+
+    public bool IsGone => State is WorkspaceStates.Deleted or WorkspaceStates.Deleting || DesiredState == DesiredStates.Deleted;
 
     /// <summary>Not meant to run (stopped by an operator or idle); a visit should wake it.</summary>
-    public bool NeedsWaking => !IsGone && DesiredState != WorkspaceStates.Running;
-}
-
-/// <summary>The workspace states of Control's API (PascalCase strings on the wire).</summary>
-public static class WorkspaceStates
-{
-    public const string Pending = "Pending";
-    public const string Starting = "Starting";
-    public const string Running = "Running";
-    public const string Stopping = "Stopping";
-    public const string Stopped = "Stopped";
-    public const string Failed = "Failed";
-    public const string Deleting = "Deleting";
-    public const string Deleted = "Deleted";
+    public bool NeedsWaking => !IsGone && DesiredState != DesiredStates.Running;
 }

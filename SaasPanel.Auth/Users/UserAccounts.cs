@@ -1,10 +1,10 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Outbox;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Users;
 
@@ -24,7 +24,7 @@ public sealed class UserAccounts(
     public async Task<RegistrationResult> RegisterAsync(string? userName, string? email, string? password, CancellationToken cancellationToken)
     {
         userName = userName?.Trim() ?? "";
-        email = email?.Trim().ToLowerInvariant() ?? "";
+        email = email?.Trim() ?? "";
         password ??= "";
 
         var errors = Validate(userName, email, password);
@@ -32,6 +32,9 @@ public sealed class UserAccounts(
         {
             return RegistrationResult.Invalid(errors);
         }
+
+        // Lower-cased only once valid: the rule allows ASCII alone, so this cannot turn a refused address into an accepted one.
+        email = email.ToLowerInvariant();
 
         if (await FindConflictsAsync(userName, email, cancellationToken) is { Count: > 0 } conflicts)
         {
@@ -133,22 +136,23 @@ public sealed class UserAccounts(
         {
             errors[RegistrationFields.UserName] = "Choose a user name.";
         }
-        else if (!UserNameRules.IsValid(userName))
+        else if (!UserNames.IsValid(userName))
         {
             errors[RegistrationFields.UserName] = "3 to 32 characters: lower-case letters, digits and '-', starting with a letter or digit.";
         }
-        else if (UserNameRules.IsReserved(userName))
+        else if (UserNames.IsReserved(userName))
         {
             errors[RegistrationFields.UserName] = "That name is reserved; please choose another.";
         }
 
+        // The contract's rules, so Auth refuses exactly what Control would; the messages are the form's own.
         if (email.Length == 0)
         {
             errors[RegistrationFields.Email] = "Enter your email address.";
         }
-        else if (email.Length > 254 || !new EmailAddressAttribute().IsValid(email) || email.StartsWith('@') || email.EndsWith('@'))
+        else if (!EmailAddresses.IsValid(email))
         {
-            errors[RegistrationFields.Email] = "Enter a valid email address.";
+            errors[RegistrationFields.Email] = "Enter a valid email address, such as name@example.com.";
         }
 
         if (password.Length == 0)

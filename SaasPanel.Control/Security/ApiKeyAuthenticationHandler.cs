@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Control.Security;
 
@@ -18,12 +19,11 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptions<ControlApiOptions> apiOptions) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    public const string HeaderName = "X-Api-Key";
     public const string ActorName = "api-key";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(HeaderName, out var presented))
+        if (!Request.Headers.TryGetValue(Headers.ApiKey, out var presented))
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }

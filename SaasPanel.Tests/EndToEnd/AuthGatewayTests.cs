@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.EndToEnd;
@@ -169,7 +170,7 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync("/u/bob/")).StatusCode);
         await Eventually.GetAsync(async () => (await panel.ContainersOfAsync("bob")).Count, count => count == 0, s_provisionDeadline, "bob's container removed");
         await Eventually.GetAsync(() => panel.GetWorkspaceAsync("bob"),
-            workspace => workspace is null || workspace.Value.GetProperty("state").GetString() == "Deleted", s_provisionDeadline, "bob's workspace gone at Control");
+            workspace => workspace is null || workspace.Value.GetProperty("state").GetString() == WorkspaceStates.Deleted, s_provisionDeadline, "bob's workspace gone at Control");
     }
 
     [Fact]
@@ -210,7 +211,7 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
         }
 
         await Eventually.GetAsync(() => panel.GetWorkspaceAsync("gwen"),
-            workspace => workspace?.GetProperty("state").GetString() == "Stopped", s_provisionDeadline, "gwen stopped");
+            workspace => workspace?.GetProperty("state").GetString() == WorkspaceStates.Stopped, s_provisionDeadline, "gwen stopped");
         var waiting = await Eventually.GetAsync(() => gwen.Http.GetAsync("/u/gwen/"),
             response => response.StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10), "the waiting page");
         Assert.Contains("http-equiv=\"refresh\"", await waiting.Content.ReadAsStringAsync());

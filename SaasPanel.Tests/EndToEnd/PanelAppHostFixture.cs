@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Docker.DotNet.Models;
 using SaasPanel.Benchmarks.Panel;
+using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.EndToEnd;
@@ -98,7 +99,7 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
     public HttpClient NewControlApiClient()
     {
         var client = new HttpClient(new HttpClientHandler { UseProxy = false }) { BaseAddress = ControlAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        client.DefaultRequestHeaders.Add(Headers.ApiKey, ApiKey);
         return client;
     }
 

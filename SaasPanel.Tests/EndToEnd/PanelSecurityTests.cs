@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.EndToEnd;
@@ -86,7 +87,7 @@ public sealed class PanelSecurityTests(PanelAppHostFixture panel)
         var stopped = await admin.PostFormAsync(new Uri(panel.ControlAddress, "/?handler=Action").AbsoluteUri,
             new() { ["act"] = "stop", ["users"] = victim }, formPage: panel.ControlAddress.AbsoluteUri);
         Assert.Equal(HttpStatusCode.Redirect, stopped.StatusCode);
-        Assert.Equal("Stopped", (await panel.GetWorkspaceAsync(victim))!.Value.GetProperty("desiredState").GetString());
+        Assert.Equal(DesiredStates.Stopped, (await panel.GetWorkspaceAsync(victim))!.Value.GetProperty("desiredState").GetString());
     }
 
     private static IEnumerable<(string Path, Dictionary<string, string> Form)> ActionPosts(string user) =>
@@ -116,7 +117,7 @@ public sealed class PanelSecurityTests(PanelAppHostFixture panel)
     private async Task AssertUntouchedAsync(string user)
     {
         var workspace = (await panel.GetWorkspaceAsync(user))!.Value;
-        Assert.Equal("Running", workspace.GetProperty("desiredState").GetString());
+        Assert.Equal(DesiredStates.Running, workspace.GetProperty("desiredState").GetString());
         Assert.Equal(1, workspace.GetProperty("generation").GetInt32());
         Assert.Null(await panel.GetWorkspaceAsync("intruder"));
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Tests.Infrastructure;
 
@@ -10,7 +11,7 @@ public static class ChangeStream
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        using var response = await api.GetAsync("/api/workspaces/changes", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var response = await api.GetAsync("/" + WorkspaceChangeEvent.Path, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
         var events = new List<JsonElement>();
@@ -21,11 +22,11 @@ public static class ChangeStream
             {
                 type = line["event: ".Length..];
             }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == "workspace")
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == WorkspaceChangeEvent.WorkspaceEventType)
             {
                 events.Add(JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone());
             }
-            else if (type == "ready")
+            else if (type == WorkspaceChangeEvent.ReadyEventType)
             {
                 return events;
             }

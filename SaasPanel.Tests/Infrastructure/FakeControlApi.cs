@@ -6,23 +6,23 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Tests.Infrastructure;
 
 /// <summary>
 /// A real HTTP server on loopback that speaks Control's workspace API contract (the calls Auth makes
-/// and the change stream), for testing Auth before and apart from Control. It records every call,
+/// and the change stream), for testing Auth before and apart from Control. It validates a provisioning
+/// request with the contract's rules as Control does (400 with problem details), records every call,
 /// can answer 503 on demand, and can start late or stop, like a Control that is down.
 /// </summary>
 public sealed class FakeControlApi : IAsyncDisposable
 {
     public const string ApiKey = "test-control-api-key-0123456789";
 
-    /// <summary>A name this Control refuses with 400, as the real one refuses an invalid name.</summary>
-    public const string RejectedUserName = "rejected";
-
-    private readonly ConcurrentDictionary<string, WorkspaceEvent> _workspaces = new();
-    private readonly ConcurrentDictionary<Channel<WorkspaceEvent?>, byte> _streams = new();
+    private readonly ConcurrentDictionary<string, WorkspaceChangeEvent> _workspaces = new();
+    private readonly ConcurrentDictionary<string, long> _generations = new();
+    private readonly ConcurrentDictionary<Channel<WorkspaceChangeEvent?>, byte> _streams = new();
     private volatile TaskCompletionSource _released = Released();
     private int _inFlight;
     private int _maxInFlight;
@@ -68,7 +68,7 @@ public sealed class FakeControlApi : IAsyncDisposable
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
-            if (context.Request.Headers["X-Api-Key"] != ApiKey)
+            if (context.Request.Headers[Headers.ApiKey] != ApiKey)
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return;
@@ -76,17 +76,18 @@ public sealed class FakeControlApi : IAsyncDisposable
 
             await next(context);
         });
-        app.MapGet("/api/workspaces/changes", StreamChangesAsync);
+        app.MapGet("/" + WorkspaceChangeEvent.Path, StreamChangesAsync);
         app.MapPut("/api/workspaces/{user}", async (string user, HttpContext context) =>
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
-            if (user == RejectedUserName)
+            var email = body.RootElement.TryGetProperty("email", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (Refusal(user, email?.Trim()) is { } refusal)
             {
-                Calls.Enqueue($"PUT {user} {body.RootElement.GetProperty("email").GetString()}");
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["invalid"] });
+                Calls.Enqueue($"PUT {user} {email}");
+                return refusal;
             }
 
-            return await RecordAsync($"PUT {user} {body.RootElement.GetProperty("email").GetString()}", StatusCodes.Status201Created);
+            return await RecordAsync($"PUT {user} {email}", StatusCodes.Status201Created);
         });
         app.MapDelete("/api/workspaces/{user}", (string user) => RecordAsync($"DELETE {user}", StatusCodes.Status202Accepted));
         app.MapPost("/api/workspaces/{user}/start", (string user) => RecordAsync($"START {user}", StatusCodes.Status202Accepted));
@@ -105,10 +106,23 @@ public sealed class FakeControlApi : IAsyncDisposable
         }
     }
 
-    /// <summary>Sets a workspace's state and tells every connected stream.</summary>
-    public void Publish(WorkspaceEvent workspace)
+    /// <summary>A running workspace's event, reachable at <paramref name="endpoint"/>; <see cref="Publish"/> gives it its generation.</summary>
+    public static WorkspaceChangeEvent Running(string userName, string endpoint, string secret) =>
+        Change(userName, WorkspaceStates.Running, DesiredStates.Running, endpoint, secret);
+
+    /// <summary>An event without a generation (0): <see cref="Publish"/> and <see cref="SetSilently"/> give it the next one.</summary>
+    public static WorkspaceChangeEvent Change(string userName, string state, string desiredState, string? endpoint = null,
+        string? secret = null, string? lastError = null) =>
+        new(userName, state, desiredState, endpoint, secret, Generation: 0, lastError);
+
+    /// <summary>
+    /// Sets a workspace's state and tells every connected stream. An event without a generation gets the workspace's
+    /// next one, as Control bumps it on every change; one with a generation goes out as it is (to test ordering).
+    /// </summary>
+    public void Publish(WorkspaceChangeEvent workspace)
     {
-        if (workspace.State == "Deleted")
+        workspace = Stamped(workspace);
+        if (workspace.State == WorkspaceStates.Deleted)
         {
             _workspaces.TryRemove(workspace.UserName, out _);
         }
@@ -124,7 +138,7 @@ public sealed class FakeControlApi : IAsyncDisposable
     }
 
     /// <summary>Changes a workspace without telling anyone, so only a new snapshot shows it.</summary>
-    public void SetSilently(WorkspaceEvent workspace) => _workspaces[workspace.UserName] = workspace;
+    public void SetSilently(WorkspaceChangeEvent workspace) => _workspaces[workspace.UserName] = Stamped(workspace);
 
     public void RemoveSilently(string userName) => _workspaces.TryRemove(userName, out _);
 
@@ -138,6 +152,30 @@ public sealed class FakeControlApi : IAsyncDisposable
     }
 
     public int CountCalls(string call) => Calls.Count(c => c == call);
+
+    /// <summary>What Control answers a provisioning request it refuses: 400 with problem details, by field, from the contract's rules.</summary>
+    private static IResult? Refusal(string userName, string? email)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (UserNames.Validate(userName) is { } nameError)
+        {
+            errors["user"] = [nameError];
+        }
+
+        if (EmailAddresses.Validate(email) is { } emailError)
+        {
+            errors["email"] = [emailError];
+        }
+
+        return errors.Count > 0 ? Results.ValidationProblem(errors) : null;
+    }
+
+    private WorkspaceChangeEvent Stamped(WorkspaceChangeEvent workspace)
+    {
+        var generation = _generations.AddOrUpdate(workspace.UserName, _ => Math.Max(1, workspace.Generation),
+            (_, last) => workspace.Generation > 0 ? Math.Max(last, workspace.Generation) : last + 1);
+        return workspace.Generation > 0 ? workspace : workspace with { Generation = generation };
+    }
 
     private async Task<IResult> RecordAsync(string call, int status)
     {
@@ -175,21 +213,21 @@ public sealed class FakeControlApi : IAsyncDisposable
 
     private async Task StreamChangesAsync(HttpContext context)
     {
-        var channel = Channel.CreateUnbounded<WorkspaceEvent?>();
+        var channel = Channel.CreateUnbounded<WorkspaceChangeEvent?>();
         _streams[channel] = 0;
         try
         {
             context.Response.ContentType = "text/event-stream";
             foreach (var workspace in _workspaces.Values)
             {
-                await WriteAsync(context.Response, "workspace", JsonSerializer.Serialize(workspace, JsonSerializerOptions.Web));
+                await WriteAsync(context.Response, WorkspaceChangeEvent.WorkspaceEventType, JsonSerializer.Serialize(workspace, JsonSerializerOptions.Web));
             }
 
-            await WriteAsync(context.Response, "ready", "{}");
+            await WriteAsync(context.Response, WorkspaceChangeEvent.ReadyEventType, "{}");
             await context.Response.WriteAsync(": keep-alive\n\n", context.RequestAborted);
             await foreach (var workspace in channel.Reader.ReadAllAsync(context.RequestAborted))
             {
-                await WriteAsync(context.Response, "workspace", JsonSerializer.Serialize(workspace, JsonSerializerOptions.Web));
+                await WriteAsync(context.Response, WorkspaceChangeEvent.WorkspaceEventType, JsonSerializer.Serialize(workspace, JsonSerializerOptions.Web));
             }
         }
         catch (OperationCanceledException)
@@ -210,20 +248,6 @@ public sealed class FakeControlApi : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 }
 
-/// <summary>The change stream's <c>workspace</c> event, as the contract spells it.</summary>
-public sealed record WorkspaceEvent(
-    string UserName,
-    string State,
-    string DesiredState,
-    string? Address,
-    string? GatewaySecret,
-    long Generation = 1,
-    string? LastError = null)
-{
-    public static WorkspaceEvent Running(string userName, string address, string secret) =>
-        new(userName, "Running", "Running", address, secret);
-}
-
 /// <summary>What the gateway's target saw; echoed back by <see cref="EchoWorkspace"/>.</summary>
 public sealed record EchoedRequest(string Method, string Path, string Query, Dictionary<string, string> Headers);
 
@@ -240,7 +264,8 @@ public sealed class EchoWorkspace : IAsyncDisposable
 
     public int Port { get; }
 
-    public string Address => $"127.0.0.1:{Port}";
+    /// <summary>Where the gateway dials it, as Control reports a workspace's endpoint.</summary>
+    public string Endpoint => $"http://127.0.0.1:{Port}";
 
     public static async Task<EchoWorkspace> StartNewAsync()
     {

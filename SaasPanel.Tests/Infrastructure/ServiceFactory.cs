@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Tests.Infrastructure;
 
@@ -37,7 +38,7 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
     public HttpClient CreateApiClient()
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        client.DefaultRequestHeaders.Add(Headers.ApiKey, ApiKey);
         return client;
     }
 

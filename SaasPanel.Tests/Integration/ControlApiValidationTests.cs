@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration;
@@ -71,13 +72,13 @@ public sealed class ControlApiValidationTests : IAsyncLifetime
         using var client = _control.Factory.CreateClient();
         if (key is not null)
         {
-            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            client.DefaultRequestHeaders.Add(Headers.ApiKey, key);
         }
 
         using var content = new StringContent("{\"email\":\"erin@example.com\"}", Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PutAsync("/api/workspaces/erin", content)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/workspaces")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/workspaces/changes")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/" + WorkspaceChangeEvent.Path)).StatusCode);
         await AssertNothingWrittenAsync();
     }
 

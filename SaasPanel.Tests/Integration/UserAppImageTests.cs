@@ -1,7 +1,6 @@
 using System.Net;
 using Docker.DotNet.Models;
 using SaasPanel.Tests.Infrastructure;
-using SaasPanel.UserApp;
 
 namespace SaasPanel.Tests.Integration;
 
@@ -49,7 +48,7 @@ public sealed class UserAppImageTests
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{binding.HostPort}") };
             var health = await WaitForHealthAsync(http, timeout.Token);
             using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-            request.Headers.Add(GatewaySecretMiddleware.HeaderName, "s3cret");
+            request.Headers.Add(SaasPanel.Contracts.Headers.GatewaySecret, "s3cret");
             var page = await http.SendAsync(request, timeout.Token);
             var forbidden = await http.GetAsync("/", timeout.Token);
 

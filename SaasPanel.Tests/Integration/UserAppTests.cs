@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using SaasPanel.Contracts;
 using SaasPanel.UserApp;
 
 namespace SaasPanel.Tests.Integration;
@@ -17,7 +18,7 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
     {
         using var client = _factory.CreateClient();
 
-        var response = await client.GetAsync("/healthz");
+        var response = await client.GetAsync(WorkspaceContainer.HealthPath);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -31,7 +32,7 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         if (secret is not null)
         {
-            request.Headers.Add(GatewaySecretMiddleware.HeaderName, secret);
+            request.Headers.Add(Headers.GatewaySecret, secret);
         }
 
         var response = await client.SendAsync(request);
@@ -45,8 +46,8 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
     {
         using var client = _factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add(GatewaySecretMiddleware.HeaderName, Secret);
-        request.Headers.Add("X-Forwarded-Prefix", "/u/alice");
+        request.Headers.Add(Headers.GatewaySecret, Secret);
+        request.Headers.Add(Headers.ForwardedPrefix, "/u/alice");
 
         var response = await client.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
@@ -62,10 +63,10 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseSetting("USERNAME", "alice");
-            builder.UseSetting("EMAIL", "alice@example.com");
-            builder.UseSetting("GATEWAY_SECRET", Secret);
-            builder.UseSetting("WORKSPACE_DIR", Path.GetTempPath());
+            builder.UseSetting(WorkspaceEnvironment.UserName, "alice");
+            builder.UseSetting(WorkspaceEnvironment.Email, "alice@example.com");
+            builder.UseSetting(WorkspaceEnvironment.GatewaySecret, Secret);
+            builder.UseSetting(WorkspaceEnvironment.WorkspaceDirectory, Path.GetTempPath());
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SaasPanel.Contracts;
 using SaasPanel.UserApp;
 
 namespace SaasPanel.Tests.Unit;
@@ -23,7 +24,7 @@ public sealed class WorkspacePageTests
     public void Only_a_local_path_prefix_is_honoured(string header, string expected)
     {
         var context = new DefaultHttpContext();
-        context.Request.Headers["X-Forwarded-Prefix"] = header;
+        context.Request.Headers[Headers.ForwardedPrefix] = header;
 
         Assert.Equal(expected, WorkspacePage.PathPrefix(context.Request));
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Gateway;
 using SaasPanel.Auth.Users;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Pages.Admin;
 

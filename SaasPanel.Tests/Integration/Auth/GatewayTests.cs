@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Gateway;
+using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration.Auth;
@@ -46,8 +47,8 @@ public sealed class GatewayTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, "/u/alice/notes/today?sort=desc");
         request.Headers.Add("Cookie", "app-pref=dark");
         request.Headers.Add("Authorization", "Bearer stolen");
-        request.Headers.Add(GatewayTransformer.GatewaySecretHeader, "forged");
-        request.Headers.Add(GatewayTransformer.ForwardedPrefixHeader, "/elsewhere");
+        request.Headers.Add(Headers.GatewaySecret, "forged");
+        request.Headers.Add(Headers.ForwardedPrefix, "/elsewhere");
 
         var response = await _alice.Http.SendAsync(request);
 
@@ -55,12 +56,47 @@ public sealed class GatewayTests : IAsyncLifetime
         var echoed = (await response.Content.ReadFromJsonAsync<EchoedRequest>())!;
         Assert.Equal("/notes/today", echoed.Path);
         Assert.Equal("?sort=desc", echoed.Query);
-        Assert.Equal("/u/alice", echoed.Headers[GatewayTransformer.ForwardedPrefixHeader]);
-        Assert.Equal(Secret, echoed.Headers[GatewayTransformer.GatewaySecretHeader]);
+        Assert.Equal("/u/alice", echoed.Headers[Headers.ForwardedPrefix]);
+        Assert.Equal(Secret, echoed.Headers[Headers.GatewaySecret]);
         Assert.False(echoed.Headers.ContainsKey("Authorization"));
         Assert.Contains("app-pref=dark", echoed.Headers["Cookie"]);
         Assert.DoesNotContain("saaspanel.", echoed.Headers["Cookie"]);
         Assert.DoesNotContain(".AspNetCore.", echoed.Headers["Cookie"]);
+    }
+
+    [Fact]
+    public async Task The_app_learns_who_is_calling_from_the_gateway_and_never_from_the_client()
+    {
+        await PublishRunningAsync("alice");
+        using var admin = _auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+
+        var owner = await EchoWithForgedIdentityAsync(_alice);
+        var visitingAdmin = await EchoWithForgedIdentityAsync(admin);
+
+        // One value each: a client's copy was dropped, not joined to the gateway's.
+        Assert.Equal("alice", owner.Headers[Headers.ForwardedUser]);
+        Assert.Equal("alice@example.com", owner.Headers[Headers.ForwardedEmail]);
+        Assert.Equal("admin", visitingAdmin.Headers[Headers.ForwardedUser]);
+        Assert.Equal("admin@localhost", visitingAdmin.Headers[Headers.ForwardedEmail]);
+        Assert.Equal(Secret, visitingAdmin.Headers[Headers.GatewaySecret]);
+    }
+
+    [Fact]
+    public async Task An_older_event_never_overwrites_a_newer_one_and_a_later_deletion_removes_the_route()
+    {
+        _control.Publish(FakeControlApi.Running("alice", _container.Endpoint, Secret) with { Generation = 5 });
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") == WorkspaceStates.Running), s_deadline, "alice running");
+
+        _control.Publish(FakeControlApi.Change("alice", WorkspaceStates.Stopped, DesiredStates.Stopped, secret: Secret) with { Generation = 4 });
+        _control.Publish(FakeControlApi.Change("alice", WorkspaceStates.Deleted, DesiredStates.Deleted) with { Generation = 3 });
+        await PublishRunningAsync("bob"); // the stream is ordered: once bob's event is in, alice's late ones have been seen
+
+        Assert.Equal(WorkspaceStates.Running, RouteState("alice"));
+        Assert.Equal(HttpStatusCode.OK, (await _alice.Http.GetAsync("/u/alice/")).StatusCode);
+
+        _control.Publish(FakeControlApi.Change("alice", WorkspaceStates.Deleted, DesiredStates.Deleted) with { Generation = 5 });
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") is null), s_deadline, "alice removed");
     }
 
     [Fact]
@@ -80,7 +116,7 @@ public sealed class GatewayTests : IAsyncLifetime
         {
             var everything = response.Headers.ToString() + response.Content.Headers + await response.Content.ReadAsStringAsync();
             Assert.DoesNotContain($":{_container.Port}", everything);
-            Assert.DoesNotContain(_container.Address, everything);
+            Assert.DoesNotContain(new Uri(_container.Endpoint).Authority, everything);
         }
     }
 
@@ -120,8 +156,8 @@ public sealed class GatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_stopped_workspace_shows_a_waiting_page_wakes_once_and_opens_when_running()
     {
-        PublishAndWait(new WorkspaceEvent("alice", "Stopped", "Stopped", null, Secret));
-        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") == "Stopped"), s_deadline, "alice stopped");
+        PublishAndWait(FakeControlApi.Change("alice", WorkspaceStates.Stopped, DesiredStates.Stopped, secret: Secret));
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") == WorkspaceStates.Stopped), s_deadline, "alice stopped");
 
         var first = await _alice.Http.GetAsync("/u/alice/");
         var second = await _alice.Http.GetAsync("/u/alice/");
@@ -141,8 +177,8 @@ public sealed class GatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_workspace_gets_a_clear_page_and_a_removed_one_is_not_found()
     {
-        PublishAndWait(new WorkspaceEvent("alice", "Failed", "Running", null, Secret, LastError: "image missing"));
-        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") == "Failed"), s_deadline, "alice failed");
+        PublishAndWait(FakeControlApi.Change("alice", WorkspaceStates.Failed, DesiredStates.Running, secret: Secret, lastError: "image missing"));
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") == WorkspaceStates.Failed), s_deadline, "alice failed");
         var failed = await _alice.Http.GetAsync("/u/alice/");
 
         Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
@@ -150,7 +186,7 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Contains("could not start", page);
         Assert.DoesNotContain("image missing", page); // details are for admins
 
-        PublishAndWait(new WorkspaceEvent("alice", "Deleted", "Deleted", null, null));
+        PublishAndWait(FakeControlApi.Change("alice", WorkspaceStates.Deleted, DesiredStates.Deleted));
         await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") is null), s_deadline, "alice removed");
         using var admin = _auth.CreateBrowser();
         await admin.AdminSignInAsync();
@@ -164,7 +200,7 @@ public sealed class GatewayTests : IAsyncLifetime
         var status = await _alice.Http.GetFromJsonAsync<SaasPanel.Auth.Apis.WorkspaceStatus>("/user/workspace/status");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
-        Assert.Equal("Pending", status!.State);
+        Assert.Equal(WorkspaceStates.Pending, status!.State);
         Assert.False(status.Ready);
 
         await PublishRunningAsync("alice");
@@ -178,12 +214,12 @@ public sealed class GatewayTests : IAsyncLifetime
     public async Task A_reconnect_replaces_the_route_table_with_the_new_snapshot()
     {
         await PublishRunningAsync("alice");
-        _control.SetSilently(WorkspaceEvent.Running("zoe", _container.Address, "zoe-secret"));
+        _control.SetSilently(FakeControlApi.Running("zoe", _container.Endpoint, "zoe-secret"));
         _control.RemoveSilently("alice");
 
         _control.DropStreams();
 
-        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") is null && RouteState("zoe") == "Running"), s_deadline, "the new snapshot");
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState("alice") is null && RouteState("zoe") == WorkspaceStates.Running), s_deadline, "the new snapshot");
     }
 
     [Fact]
@@ -203,13 +239,26 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.InRange(upstream.Value, 0, s_deadline.TotalSeconds);
     }
 
-    private async Task PublishRunningAsync(string userName)
+    private static async Task<EchoedRequest> EchoWithForgedIdentityAsync(AuthTestClient caller)
     {
-        PublishAndWait(WorkspaceEvent.Running(userName, _container.Address, Secret));
-        await Eventually.AssertAsync(() => Task.FromResult(RouteState(userName) == "Running"), s_deadline, $"{userName} running in the route table");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/u/alice/whoami");
+        request.Headers.Add(Headers.ForwardedUser, "mallory");
+        request.Headers.Add(Headers.ForwardedEmail.ToLowerInvariant(), "mallory@example.com");
+        request.Headers.Add(Headers.GatewaySecret, "forged");
+
+        var response = await caller.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<EchoedRequest>())!;
     }
 
-    private void PublishAndWait(WorkspaceEvent workspace) => _control.Publish(workspace);
+    private async Task PublishRunningAsync(string userName)
+    {
+        PublishAndWait(FakeControlApi.Running(userName, _container.Endpoint, Secret));
+        await Eventually.AssertAsync(() => Task.FromResult(RouteState(userName) == WorkspaceStates.Running), s_deadline, $"{userName} running in the route table");
+    }
+
+    private void PublishAndWait(WorkspaceChangeEvent workspace) => _control.Publish(workspace);
 
     private string? RouteState(string userName) =>
         _auth.Services.GetRequiredService<GatewayRouteTable>().TryGet(userName, out var route) ? route.State : null;

@@ -31,7 +31,7 @@ public sealed class GatewayTracingTests
         using var alice = auth.CreateBrowser();
         Assert.Equal(HttpStatusCode.Redirect, (await alice.RegisterAsync("alice", "alice@example.com", "password1")).StatusCode);
         await Eventually.AssertAsync(() => Task.FromResult(control.OpenStreams == 1), s_deadline, "Auth following the change stream");
-        control.Publish(WorkspaceEvent.Running("alice", container.Address, Secret));
+        control.Publish(FakeControlApi.Running("alice", container.Endpoint, Secret));
         var routes = auth.Services.GetRequiredService<GatewayRouteTable>();
         await Eventually.AssertAsync(() => Task.FromResult(routes.TryGet("alice", out var route) && route.IsRunning), s_deadline, "alice running");
 

@@ -23,7 +23,7 @@ public sealed class GatewayWebSocketTests
             BaseAddress = new Uri($"http://127.0.0.1:{port}"),
         });
         Assert.Equal(HttpStatusCode.Redirect, (await browser.RegisterAsync("walt", "walt@example.com", "password1")).StatusCode);
-        control.Publish(WorkspaceEvent.Running("walt", container.Address, "walt-secret"));
+        control.Publish(FakeControlApi.Running("walt", container.Endpoint, "walt-secret"));
         await Eventually.AssertAsync(async () => (await browser.Http.GetAsync("/u/walt/")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(15), "walt's workspace reachable");
 

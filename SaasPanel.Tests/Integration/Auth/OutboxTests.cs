@@ -10,6 +10,9 @@ namespace SaasPanel.Tests.Integration.Auth;
 /// <summary>The outbox against a real HTTP server speaking Control's contract: late, failing, restarted.</summary>
 public sealed class OutboxTests
 {
+    /// <summary>Reserved by the contract, so Control refuses it: what an older Auth, which allowed it, may have left in its outbox.</summary>
+    private const string RefusedUserName = "openapi";
+
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(15);
 
     [Fact]
@@ -85,7 +88,7 @@ public sealed class OutboxTests
         using (var scope = auth.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-            db.OutboxMessages.Add(OutboxMessage.Provision(FakeControlApi.RejectedUserName, "x@example.com", DateTime.UtcNow));
+            db.OutboxMessages.Add(OutboxMessage.Provision(RefusedUserName, "x@example.com", DateTime.UtcNow));
             await db.SaveChangesAsync();
         }
 
@@ -97,10 +100,10 @@ public sealed class OutboxTests
         await Eventually.AssertAsync(async () =>
         {
             using var check = auth.Services.CreateScope();
-            var rejected = await check.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.SingleAsync(m => m.UserName == FakeControlApi.RejectedUserName);
+            var rejected = await check.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.SingleAsync(m => m.UserName == RefusedUserName);
             return rejected.FailedAt is not null;
         }, s_deadline, "the rejected message set aside");
-        Assert.Equal(1, control.CountCalls($"PUT {FakeControlApi.RejectedUserName} x@example.com"));
+        Assert.Equal(1, control.CountCalls($"PUT {RefusedUserName} x@example.com"));
     }
 
     [Fact]

@@ -55,8 +55,11 @@ public sealed class RegistrationTests : IAsyncLifetime
     [InlineData("a_b_c", "a@example.com", "long enough", "username", "3 to 32 characters")]
     [InlineData("admin", "a@example.com", "long enough", "username", "reserved")]
     [InlineData("static", "a@example.com", "long enough", "username", "reserved")]
+    [InlineData("openapi", "a@example.com", "long enough", "username", "reserved")]
     [InlineData("carol", "", "long enough", "email", "Enter your email address.")]
     [InlineData("carol", "not-an-email", "long enough", "email", "valid email")]
+    [InlineData("carol", "a b@c", "long enough", "email", "valid email")]
+    [InlineData("carol", "Carol <carol@example.com>", "long enough", "email", "valid email")]
     [InlineData("carol", "c@example.com", "", "password", "Choose a password.")]
     [InlineData("carol", "c@example.com", "seven77", "password", "at least 8 characters")]
     public async Task Invalid_input_gets_a_message_beside_the_field_and_no_user(string userName, string email, string password, string field, string message)
