@@ -35,6 +35,13 @@ public static class AuthTestHost
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests look at them).</summary>
     public static AuthTestClient CreateBrowser(this ServiceFactory<AuthDbContext> factory) =>
         new(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+
+    /// <summary>The same browser for an Auth serving on Kestrel at this loopback port (<c>UseKestrel</c>, <c>StartServer</c>).</summary>
+    public static AuthTestClient CreateLoopbackBrowser(int port) =>
+        new(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, UseProxy = false })
+        {
+            BaseAddress = new Uri($"http://localhost:{port}"),
+        });
 }
 
 /// <summary>Fills in and posts Auth's forms the way a browser does, antiforgery token included.</summary>

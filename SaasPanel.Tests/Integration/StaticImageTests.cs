@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration;
@@ -154,7 +155,7 @@ public sealed class StaticImageTests
             Name = name,
             User = "10001:10001",
             Labels = DockerTestEngine.LabelsFor(instanceId),
-            Env = ["USERNAME=alice", "EMAIL=alice@example.com"],
+            Env = [$"{WorkspaceEnvironment.UserName}=alice", $"{WorkspaceEnvironment.Email}=alice@example.com"],
             HostConfig = new HostConfig
             {
                 ReadonlyRootfs = true,

@@ -1,5 +1,6 @@
 using System.Net;
 using Docker.DotNet.Models;
+using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration;
@@ -8,6 +9,7 @@ namespace SaasPanel.Tests.Integration;
 public sealed class UserAppImageTests
 {
     private const long MaxImageBytes = 30_000_000;
+    private static readonly string ContainerPort = $"{WorkspaceContainer.Port}/tcp";
 
     [Fact]
     public async Task The_image_builds_and_a_labelled_container_answers_on_a_loopback_port()
@@ -29,20 +31,20 @@ public sealed class UserAppImageTests
                 Image = image,
                 Name = $"saaspanel-{instanceId}-alice",
                 Labels = DockerTestEngine.LabelsFor(instanceId),
-                Env = ["USERNAME=alice", "EMAIL=alice@example.com", "GATEWAY_SECRET=s3cret"],
+                Env = [$"{WorkspaceEnvironment.UserName}=alice", $"{WorkspaceEnvironment.Email}=alice@example.com", $"{WorkspaceEnvironment.GatewaySecret}=s3cret"],
                 HostConfig = new HostConfig
                 {
                     ReadonlyRootfs = true,
                     CapDrop = ["ALL"],
                     PortBindings = new Dictionary<string, IList<PortBinding>>
                     {
-                        ["8080/tcp"] = [new PortBinding { HostIP = "127.0.0.1", HostPort = "" }],
+                        [ContainerPort] = [new PortBinding { HostIP = "127.0.0.1", HostPort = "" }],
                     },
                 },
             }, timeout.Token);
             await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), timeout.Token);
             var container = await docker.Containers.InspectContainerAsync(created.ID, timeout.Token);
-            var binding = Assert.Single(container.NetworkSettings.Ports["8080/tcp"]);
+            var binding = Assert.Single(container.NetworkSettings.Ports[ContainerPort]);
             Assert.Equal("127.0.0.1", binding.HostIP);
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{binding.HostPort}") };
@@ -71,7 +73,7 @@ public sealed class UserAppImageTests
         {
             try
             {
-                return await http.GetAsync("/healthz", deadline.Token);
+                return await http.GetAsync(WorkspaceContainer.HealthPath, deadline.Token);
             }
             catch (HttpRequestException)
             {

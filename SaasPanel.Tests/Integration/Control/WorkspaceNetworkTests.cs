@@ -36,8 +36,8 @@ public sealed class WorkspaceNetworkTests : IAsyncLifetime
             new Dictionary<string, string?> { ["ControlApi:ApiKey"] = control.Data.ApiKey });
         auth.UseKestrel(authPort);
         auth.StartServer();
-        using var alice = new AuthTestClient(Browser(authPort));
-        using var bob = new AuthTestClient(Browser(authPort));
+        using var alice = AuthTestHost.CreateLoopbackBrowser(authPort);
+        using var bob = AuthTestHost.CreateLoopbackBrowser(authPort);
         Assert.Equal(HttpStatusCode.Redirect, (await alice.RegisterAsync("alice", "alice@example.com", Password)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await bob.RegisterAsync("bob", "bob@example.com", Password)).StatusCode);
         var first = await control.WaitForStateAsync("bob", WorkspaceState.Running, StateTimeout);
@@ -105,13 +105,6 @@ public sealed class WorkspaceNetworkTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, endpoint) { Headers = { { SaasPanel.Contracts.Headers.GatewaySecret, secret } } };
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
     }
-
-    /// <summary>A browser on the loopback port Auth listens on: its own cookies, redirects not followed.</summary>
-    private static HttpClient Browser(int port) =>
-        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, UseProxy = false })
-        {
-            BaseAddress = new Uri($"http://localhost:{port}"),
-        };
 
     /// <summary>
     /// Runs the static image's <c>nc</c> in the container's network namespace (<c>--network container:&lt;id&gt;</c>)
