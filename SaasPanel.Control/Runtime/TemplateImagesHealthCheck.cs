@@ -12,23 +12,25 @@ internal sealed class TemplateImagesHealthCheck(IWorkspaceRuntime runtime, IOpti
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
+        var present = new List<string>();
         var missing = new List<string>();
         foreach (var (name, template) in settings.Templates)
         {
             try
             {
-                await runtime.ResolveImageAsync(name, cancellationToken);
+                var id = await runtime.ResolveImageAsync(name, cancellationToken);
+                present.Add($"{name}: {template.Image} is {id[..Math.Min(id.Length, 19)]}");
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                missing.Add($"{name} ({template.Image}: {ex.GetBaseException().Message})");
+                missing.Add($"{name}: {template.Image} is missing ({ex.GetBaseException().Message})");
             }
         }
 
-        var description = missing.Count == 0 ? $"{settings.Templates.Count} template image(s) present."
-            : $"Template images missing: {string.Join("; ", missing)}. 'scripts/build-userapp-image' builds UserApp's.";
+        var description = string.Join("; ", missing.Concat(present));
         return missing.Count == 0 ? HealthCheckResult.Healthy(description)
-            : missing.Any(m => m.StartsWith(settings.DefaultTemplate + " ", StringComparison.Ordinal)) ? HealthCheckResult.Unhealthy(description)
-            : HealthCheckResult.Degraded(description);
+            : missing.Any(m => m.StartsWith(settings.DefaultTemplate + ":", StringComparison.Ordinal))
+                ? HealthCheckResult.Unhealthy(description + ". 'scripts/build-userapp-image' builds UserApp's.")
+                : HealthCheckResult.Degraded(description);
     }
 }

@@ -106,6 +106,26 @@ public sealed class WorkspaceNetworkTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_template_that_allows_egress_gets_a_routed_network_of_its_own_still_without_traffic_between_workspaces()
+    {
+        await using var control = new ControlHost(settings: new Dictionary<string, string?>
+        {
+            ["Runtime:Templates:open:Image"] = DockerTestEngine.UserAppImageTag,
+            ["Runtime:Templates:open:Egress"] = "true",
+        });
+        await control.ProvisionAsync("gina", template: "open");
+        var workspace = await control.WaitForStateAsync("gina", WorkspaceState.Running, StateTimeout);
+
+        var egress = WorkspaceLabels.EgressNetworkName(control.Data.InstanceId);
+        var container = await control.Docker.Containers.InspectContainerAsync(workspace.ContainerId);
+        Assert.Equal([egress], container.NetworkSettings.Networks.Keys);
+        var network = await control.Docker.Networks.InspectNetworkAsync(egress);
+        Assert.False(network.Internal);
+        Assert.Equal("false", network.Options["com.docker.network.bridge.enable_icc"]);
+        Assert.Equal(control.Data.InstanceId, network.Labels[WorkspaceLabels.Instance]);
+    }
+
     /// <summary>
     /// Runs the static image's <c>nc</c> in the container's network namespace (<c>--network container:&lt;id&gt;</c>)
     /// and returns its exit code: 0 when <paramref name="address"/>:<paramref name="port"/> accepted a connection.
