@@ -105,7 +105,4 @@ internal static class ApplicationServiceExtensions
         client.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
     }
-
-    private static void AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName) where TOptions : class =>
-        services.AddOptions<TOptions>().BindConfiguration(sectionName).ValidateDataAnnotations().ValidateOnStart();
 }

@@ -15,11 +15,11 @@ internal static class ApplicationServiceExtensions
     {
         builder.AddSqliteDatabase<ControlDbContext>("control");
 
-        builder.Services.AddOptions<RuntimeOptions>().BindConfiguration(RuntimeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<RuntimeOptions>(RuntimeOptions.SectionName);
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
-        builder.Services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<PanelOptions>().BindConfiguration(PanelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<ControlApiOptions>().BindConfiguration(ControlApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<ReconcilerOptions>(ReconcilerOptions.SectionName);
+        builder.Services.AddValidatedOptions<PanelOptions>(PanelOptions.SectionName);
+        builder.Services.AddValidatedOptions<ControlApiOptions>(ControlApiOptions.SectionName);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DockerEngine>();
