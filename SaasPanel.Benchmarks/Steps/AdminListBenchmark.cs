@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using SaasPanel.Benchmarks.Report;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 

@@ -5,9 +5,12 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SaasPanel.Contracts;
+using SaasPanel.Control.Audit;
+using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;
+using SaasPanel.Control.Stats;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Apis;

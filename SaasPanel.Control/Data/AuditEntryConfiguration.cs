@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using SaasPanel.Contracts;
+using SaasPanel.Control.Audit;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Data;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPanel.Control.Audit;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Data;

@@ -2,9 +2,13 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SaasPanel.Control.Apis;
+using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;
+using SaasPanel.Control.Stats;
+using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Extensions;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SaasPanel.Control.Audit;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Workspaces;
 

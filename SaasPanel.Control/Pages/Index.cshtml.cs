@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using SaasPanel.Contracts;
+using SaasPanel.Control.Audit;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
+using SaasPanel.Control.Stats;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Pages;

@@ -8,6 +8,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
 using SaasPanel.Contracts;
+using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Runtime;

@@ -1,3 +1,4 @@
+using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Runtime;

@@ -2,7 +2,10 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SaasPanel.Control.Audit;
+using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Control.Workspaces;

@@ -31,7 +31,7 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
 
         var container = Assert.Single(await panel.ContainersOfAsync("alice"));
-        Assert.Empty(container.Ports.Where(p => p.PublicPort > 0));
+        Assert.DoesNotContain(container.Ports, p => p.PublicPort > 0);
         var everything = page.Headers + page.Content.Headers.ToString() + html;
         Assert.DoesNotContain(container.ID[..12], everything);
         foreach (var network in container.NetworkSettings?.Networks?.Values ?? [])

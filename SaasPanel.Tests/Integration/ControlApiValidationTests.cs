@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SaasPanel.Contracts;
+using SaasPanel.Control.Audit;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration;

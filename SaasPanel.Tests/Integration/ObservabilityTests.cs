@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using SaasPanel.Auth.Telemetry;
+using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 

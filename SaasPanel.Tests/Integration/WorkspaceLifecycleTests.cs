@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Docker.DotNet.Models;
 using SaasPanel.Contracts;
 using SaasPanel.Control.Apis;
+using SaasPanel.Control.Audit;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 

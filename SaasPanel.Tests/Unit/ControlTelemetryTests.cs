@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 

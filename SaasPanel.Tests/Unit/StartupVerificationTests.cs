@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Tests.Unit;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using SaasPanel.Control.Audit;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;

@@ -1,3 +1,4 @@
+using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 

@@ -2,10 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SaasPanel.Control.Audit;
+using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
+using SaasPanel.Control.Telemetry;
+using SaasPanel.Control.Workspaces;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Reconciler;
 
 /// <summary>
 /// Converges the engine to the database, one workspace at a time per user and a bounded number

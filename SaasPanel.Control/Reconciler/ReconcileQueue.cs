@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Reconciler;
 
 /// <summary>
 /// The reconciler's work queue of user names: each name is queued at most once, and is never

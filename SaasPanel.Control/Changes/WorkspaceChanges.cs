@@ -1,6 +1,7 @@
 using SaasPanel.Contracts;
+using SaasPanel.Control.Workspaces;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Changes;
 
 /// <summary>A workspace as the change stream carries it (the contract's event), with the route the gateway needs.</summary>
 public static class WorkspaceChanges

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
+using SaasPanel.Control.Workspaces;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Stats;
 
 /// <summary>Workspace totals by state, the engine's facts and the host's memory: the panel's cards and <c>GET /api/stats</c>.</summary>
 public sealed record ControlStats(int Total, IReadOnlyDictionary<string, int> ByState, EngineStatus Engine, HostMemory? HostMemory)

@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Workspaces;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Audit;
 
 /// <summary>One page of the audit log, newest first, filtered by user and action, for the API and the panel.</summary>
 public sealed record AuditQuery(int Page = 1, int PageSize = 50, string? User = null, string? Action = null)

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using SaasPanel.Contracts;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Changes;
 
 /// <summary>
 /// Fans every workspace change out to the live subscribers (the gateway, the panel). A subscriber

@@ -1,6 +1,7 @@
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Workspaces;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Audit;
 
 /// <summary>Writes audit rows: every API action and every transition the reconciler makes.</summary>
 public static class AuditLog

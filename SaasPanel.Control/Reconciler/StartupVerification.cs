@@ -1,4 +1,6 @@
-namespace SaasPanel.Control.Workspaces;
+using SaasPanel.Control.Workspaces;
+
+namespace SaasPanel.Control.Reconciler;
 
 /// <summary>
 /// The reconciler's first pass after Control starts. Until it has checked every workspace it found

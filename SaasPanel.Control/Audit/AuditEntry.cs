@@ -1,4 +1,4 @@
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Audit;
 
 /// <summary>Who did what to which workspace, when, from where, and how it went.</summary>
 public sealed class AuditEntry

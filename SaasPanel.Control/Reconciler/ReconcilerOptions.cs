@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Reconciler;
 
 public sealed class ReconcilerOptions
 {

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using SaasPanel.Control.Workspaces;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Telemetry;
 
 /// <summary>Control's traces and <c>saaspanel.*</c> metrics (exported by ServiceDefaults).</summary>
 public sealed class ControlTelemetry : IDisposable

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace SaasPanel.Control.Workspaces;
+namespace SaasPanel.Control.Reconciler;
 
 /// <summary>
 /// Degraded (still serving) until the reconciler has checked every workspace against the engine
