@@ -18,7 +18,7 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();
-app.MapWorkspacesApi();
+app.MapControlApi();
 app.MapStaticAssets();
 app.MapRazorPages();
 

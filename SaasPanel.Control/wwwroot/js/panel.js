@@ -1,17 +1,14 @@
-// The panel is rendered on the server; this script only keeps it current: workspace states and the
-// totals follow Control's change stream, "select all" ticks a page's rows, and logs can be followed.
+// The panel is rendered on the server; this script only keeps it current: the shown workspaces' states and
+// the totals follow Control's change stream, "select all" ticks a page's rows, and logs can be followed.
 (() => {
   const live = document.querySelector('[data-live]');
   if (live) {
-    const states = new Map();
-    let ready = false;
+    // Only the rows on this page, and the totals: the stream never sends the whole table.
+    const users = [...new Set([...document.querySelectorAll('[data-workspace]')].map(row => row.dataset.workspace))];
 
-    const countCards = () => {
-      const counts = {};
-      for (const state of states.values()) counts[state] = (counts[state] || 0) + 1;
+    const countCards = totals => {
       document.querySelectorAll('[data-count]').forEach(card => {
-        const key = card.dataset.count;
-        card.textContent = key === 'total' ? states.size : (counts[key] || 0);
+        card.textContent = totals[card.dataset.count] || 0;
       });
     };
 
@@ -30,23 +27,15 @@
       });
     };
 
-    const source = new EventSource('/api/workspaces/changes');
-    source.addEventListener('workspace', event => {
-      const change = JSON.parse(event.data);
-      if (change.state === 'Deleted') states.delete(change.userName); else states.set(change.userName, change.state);
-      show(change);
-      if (ready) countCards();
-    });
+    const source = new EventSource(`/api/workspaces/changes?users=${encodeURIComponent(users.join(','))}`);
+    source.addEventListener('workspace', event => show(JSON.parse(event.data)));
+    source.addEventListener('totals', event => countCards(JSON.parse(event.data)));
     source.addEventListener('ready', () => {
-      ready = true;
-      countCards();
       live.textContent = 'live';
       live.classList.add('on');
     });
     source.onerror = () => {
-      // EventSource reconnects by itself; the snapshot it gets then starts the counts afresh.
-      ready = false;
-      states.clear();
+      // EventSource reconnects by itself and gets a fresh snapshot of the rows and totals.
       live.textContent = 'reconnecting…';
       live.classList.remove('on');
     };
