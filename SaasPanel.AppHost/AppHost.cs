@@ -18,10 +18,10 @@ var control = builder.AddProject<Projects.SaasPanel_Control>("control")
     .WithEnvironment("Runtime__InstanceId", settings.InstanceId)
     .WithEnvironment("Runtime__Templates__userapp__Image", userApp.PrintTag())
     .WithEnvironment("Runtime__Templates__static__Image", staticSite.PrintTag())
-    .WithEnvironment("ControlApi__ApiKey", controlApiKey)
+    .WithEnvironment("ApiAccess__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
     // The panel sends admins to the gateway to sign in, and opens workspaces through it.
-    .WithEnvironment("Panel__GatewayUrl", settings.PublicUrl(settings.AuthPort))
+    .WithEnvironment("GatewayLink__Url", settings.PublicUrl(settings.AuthPort))
     .WaitForCompletion(userAppImage)
     .WaitForCompletion(staticImage);
 

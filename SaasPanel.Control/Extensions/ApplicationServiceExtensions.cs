@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Pages;
 using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;
@@ -22,8 +23,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddValidatedOptions<RuntimeOptions>(RuntimeOptions.SectionName);
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
         builder.Services.AddValidatedOptions<ReconcilerOptions>(ReconcilerOptions.SectionName);
-        builder.Services.AddValidatedOptions<PanelOptions>(PanelOptions.SectionName);
-        builder.Services.AddValidatedOptions<ControlApiOptions>(ControlApiOptions.SectionName);
+        builder.Services.AddValidatedOptions<GatewayLinkOptions>(GatewayLinkOptions.SectionName);
+        builder.Services.AddValidatedOptions<ApiAccessOptions>(ApiAccessOptions.SectionName);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DockerEngine>();

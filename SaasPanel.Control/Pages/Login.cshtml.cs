@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using SaasPanel.Control.Extensions;
 
 namespace SaasPanel.Control.Pages;
 
@@ -11,7 +10,7 @@ namespace SaasPanel.Control.Pages;
 /// here, signed in (the two share the sign-in cookie). A signed-in user who is not an admin is told so.
 /// </summary>
 [AllowAnonymous]
-public sealed class LoginModel(IOptions<PanelOptions> panel) : PageModel
+public sealed class LoginModel(IOptions<GatewayLinkOptions> panel) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -21,7 +20,7 @@ public sealed class LoginModel(IOptions<PanelOptions> panel) : PageModel
     public IActionResult OnGet()
     {
         var back = $"{Request.Scheme}://{Request.Host}{(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/")}";
-        GatewayLoginUrl = $"{panel.Value.GatewayUrl.TrimEnd('/')}/admin/login?ReturnUrl={Uri.EscapeDataString(back)}";
+        GatewayLoginUrl = $"{panel.Value.Url.TrimEnd('/')}/admin/login?ReturnUrl={Uri.EscapeDataString(back)}";
         if (User.Identity?.IsAuthenticated != true)
         {
             return Redirect(GatewayLoginUrl);
