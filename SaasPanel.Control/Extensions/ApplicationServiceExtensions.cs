@@ -33,6 +33,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<WorkspaceReadinessProbe>();
         builder.Services.AddSingleton<ControlTelemetry>();
         builder.Services.AddSingleton<StartupVerification>();
+        builder.Services.AddSingleton<WorkspaceConvergence>();
         builder.Services.AddSingleton<WorkspaceReconciler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkspaceReconciler>());
         builder.Services.AddScoped<WorkspaceCommands>();

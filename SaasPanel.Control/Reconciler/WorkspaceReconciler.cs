@@ -12,25 +12,23 @@ using SaasPanel.Control.Workspaces;
 namespace SaasPanel.Control.Reconciler;
 
 /// <summary>
-/// Converges the engine to the database, one workspace at a time per user and a bounded number
-/// at once. Woken by API changes, by engine events and by a periodic sweep; every step is
+/// Decides when each workspace is converged (<see cref="WorkspaceConvergence"/> does it): one at a time per user
+/// and a bounded number at once, woken by API changes, by engine events and by a periodic sweep. Every step is
 /// idempotent, so a crash at any line is repaired by the next pass.
 /// </summary>
 public sealed partial class WorkspaceReconciler(
     IServiceScopeFactory scopes,
     IWorkspaceRuntime runtime,
-    WorkspaceChangeFeed feed,
+    WorkspaceConvergence convergence,
     StartupVerification startupVerification,
     ControlTelemetry telemetry,
     TimeProvider clock,
     IOptions<ReconcilerOptions> reconcilerOptions,
-    IOptions<RuntimeOptions> runtimeOptions,
     ILogger<WorkspaceReconciler> logger) : BackgroundService
 {
     private static readonly TimeSpan EngineRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly ReconcileQueue _queue = new();
-    private readonly ConcurrentDictionary<string, string> _imageIds = new(StringComparer.Ordinal);
     private CancellationTokenSource _sweepNow = new();
 
     /// <summary>Asks for this user's workspace to be converged soon.</summary>
@@ -87,12 +85,12 @@ public sealed partial class WorkspaceReconciler(
         telemetry.CountWorkspaces(workspaces.Select(w => w.State));
 
         await runtime.PrepareAsync(cancellationToken);
-        _imageIds.Clear();
+        convergence.ForgetImages();
         foreach (var template in workspaces.Select(w => w.Template).Distinct())
         {
             try
             {
-                await ImageOfAsync(template, cancellationToken);
+                await convergence.ImageOfAsync(template, cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -105,7 +103,7 @@ public sealed partial class WorkspaceReconciler(
         var data = await runtime.ListDataAsync(cancellationToken);
         var known = workspaces.Select(w => w.UserName).ToHashSet();
         var unsettled = workspaces
-            .Where(w => !IsSettled(w, containers[w.UserName].ToList(), _imageIds.GetValueOrDefault(w.Template)))
+            .Where(w => !IsSettled(w, containers[w.UserName].ToList(), convergence.KnownImageOf(w.Template)))
             .Select(w => w.UserName).ToList();
         // A settled workspace has just been compared with the engine's listing: it counts as checked.
         startupVerification.Begin(known);
@@ -185,7 +183,7 @@ public sealed partial class WorkspaceReconciler(
             using var logScope = logger.BeginUserScope(userName);
             try
             {
-                await ReconcileAsync(userName, stoppingToken);
+                await convergence.ReconcileAsync(userName, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -206,256 +204,6 @@ public sealed partial class WorkspaceReconciler(
         Activity.Current?.SetStatus(ActivityStatusCode.Error, error);
         LogReconcileFailed(userName, error);
     }
-
-    /// <summary>Brings one user's containers and data in line with their workspace row (or its absence).</summary>
-    private async Task ReconcileAsync(string userName, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ControlDbContext>();
-
-        var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
-        var containers = (await runtime.ListAsync(userName, cancellationToken)).ToList();
-
-        if (workspace is null || workspace.DesiredState == DesiredState.Deleted)
-        {
-            await RemoveAsync(db, userName, workspace, containers, cancellationToken);
-        }
-        else
-        {
-            try
-            {
-                await ConvergeAsync(db, workspace, containers, cancellationToken);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                var error = ex.GetBaseException().Message;
-                RecordFailure(userName, error);
-                await ObserveAsync(db, workspace, WorkspaceState.Failed, workspace.ContainerId, workspace.Endpoint, error, cancellationToken);
-            }
-        }
-
-        telemetry.ReconcileDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-    }
-
-    private async Task RemoveAsync(ControlDbContext db, string userName, Workspace? workspace,
-        List<WorkspaceInstance> containers, CancellationToken cancellationToken)
-    {
-        foreach (var container in containers)
-        {
-            await runtime.RemoveAsync(container.Id, cancellationToken);
-        }
-
-        await runtime.RemoveDataAsync(userName, cancellationToken);
-
-        if (workspace is null)
-        {
-            if (containers.Count > 0)
-            {
-                LogPruned(userName, containers.Count);
-                AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "prune", userName, "removed",
-                    $"{containers.Count} container(s) with no workspace");
-                await db.SaveChangesAsync(cancellationToken);
-            }
-
-            return;
-        }
-
-        // Only the row of this deletion: a new provision of the same name after it is a new workspace.
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            var removed = await db.Workspaces
-                .Where(w => w.Id == workspace.Id && w.DesiredState == DesiredState.Deleted)
-                .ExecuteDeleteAsync(cancellationToken);
-            if (removed == 0)
-            {
-                return;
-            }
-
-            AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "remove", userName, "removed", "container and data removed");
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        telemetry.RecordTransition(WorkspaceState.Deleted);
-        feed.Publish(WorkspaceChanges.Removed(workspace));
-        LogTransition(userName, WorkspaceState.Deleted);
-    }
-
-    private async Task ConvergeAsync(ControlDbContext db, Workspace workspace, List<WorkspaceInstance> containers,
-        CancellationToken cancellationToken)
-    {
-        var containerName = WorkspaceLabels.ContainerName(runtimeOptions.Value.InstanceId, workspace.UserName);
-        var container = containers.FirstOrDefault(c => c.Id == workspace.ContainerId) ?? containers.FirstOrDefault();
-
-        // Duplicates (labelled by hand, or left by an engine restart) go; one container per user.
-        foreach (var extra in containers.Where(c => c.Id != container?.Id))
-        {
-            await runtime.RemoveAsync(extra.Id, cancellationToken);
-        }
-
-        if (workspace.DesiredState == DesiredState.Stopped)
-        {
-            if (container is { Running: true })
-            {
-                await ObserveAsync(db, workspace, WorkspaceState.Stopping, container.Id, workspace.Endpoint, null, cancellationToken);
-                await runtime.StopAsync(container.Id, cancellationToken);
-            }
-
-            if (workspace.State != WorkspaceState.Stopped || workspace.Endpoint is not null)
-            {
-                await ObserveAsync(db, workspace, WorkspaceState.Stopped, container?.Id, null, null, cancellationToken);
-            }
-
-            return;
-        }
-
-        var imageId = await ImageOfAsync(workspace.Template, cancellationToken);
-        if (container is not null && (container.ImageId != imageId || container.Template != workspace.Template))
-        {
-            LogRolling(workspace.UserName, $"{container.Template} {container.ImageId}", $"{workspace.Template} {imageId}");
-            await runtime.RemoveAsync(container.Id, cancellationToken);
-            container = null;
-        }
-        else if (container is { Running: true, Endpoint: null })
-        {
-            // Running but unreachable: its network was removed under it (and is back by now). A new container joins it.
-            LogUnreachable(workspace.UserName, container.Id);
-            await runtime.RemoveAsync(container.Id, cancellationToken);
-            container = null;
-        }
-
-        var provisioning = Stopwatch.GetTimestamp();
-        var needsReadiness = false;
-        if (container is null)
-        {
-            await ObserveAsync(db, workspace, WorkspaceState.Starting, null, null, null, cancellationToken);
-            container = await runtime.CreateAsync(
-                new WorkspaceSpec(workspace.UserName, workspace.Email, workspace.GatewaySecret, workspace.Generation, workspace.Template, imageId),
-                cancellationToken);
-            LogCreated(workspace.UserName, containerName);
-        }
-
-        if (!container.Running)
-        {
-            if (workspace.State != WorkspaceState.Starting)
-            {
-                await ObserveAsync(db, workspace, WorkspaceState.Starting, container.Id, null, null, cancellationToken);
-            }
-
-            await runtime.StartAsync(container.Id, cancellationToken);
-            needsReadiness = true;
-        }
-        else if (workspace.RestartRequestedAt is { } restartRequested
-            && (await runtime.InspectAsync(container.Id, cancellationToken))?.StartedAt < restartRequested)
-        {
-            await ObserveAsync(db, workspace, WorkspaceState.Starting, container.Id, null, null, cancellationToken);
-            await runtime.RestartAsync(container.Id, cancellationToken);
-            needsReadiness = true;
-        }
-
-        if (!needsReadiness && workspace.State == WorkspaceState.Running
-            && workspace.ContainerId == container.Id && container.Endpoint is not null && workspace.Endpoint == container.Endpoint.Url)
-        {
-            return;
-        }
-
-        var running = await runtime.InspectAsync(container.Id, cancellationToken)
-            ?? throw new WorkspaceRuntimeException("The container disappeared while starting.");
-        if (running.Endpoint is not { } endpoint || !running.Running)
-        {
-            throw new WorkspaceRuntimeException($"The container is {running.Status} and has no address on the installation's network.");
-        }
-
-        if (!await runtime.WaitUntilReadyAsync(running, runtimeOptions.Value.StartTimeout, cancellationToken))
-        {
-            var status = (await runtime.InspectAsync(container.Id, cancellationToken))?.Status ?? "gone";
-            throw new WorkspaceRuntimeException(
-                $"The app did not answer its readiness path within {runtimeOptions.Value.StartTimeout.TotalSeconds:0} s (it is {status}).");
-        }
-
-        telemetry.ProvisionDuration.Record(Stopwatch.GetElapsedTime(provisioning).TotalSeconds);
-        await ObserveAsync(db, workspace, WorkspaceState.Running, container.Id, endpoint.Url, null, cancellationToken);
-    }
-
-    /// <summary>
-    /// Writes what the engine shows (only the observed columns, so a concurrent API change to the
-    /// desired state is never overwritten), audits a change of state and publishes the new picture.
-    /// </summary>
-    private async Task ObserveAsync(ControlDbContext db, Workspace workspace, WorkspaceState state, string? containerId,
-        string? endpoint, string? error, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        DateTime? runningSince = state == WorkspaceState.Running
-            ? (workspace.State == WorkspaceState.Running ? workspace.RunningSince ?? now : now)
-            : null;
-        var transition = workspace.State != state || workspace.LastError != error;
-        // The observation and its audit row are written together or not at all.
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(update => update
-                .SetProperty(w => w.State, state)
-                .SetProperty(w => w.ContainerId, containerId)
-                .SetProperty(w => w.Endpoint, endpoint)
-                .SetProperty(w => w.LastError, error)
-                .SetProperty(w => w.RunningSince, runningSince)
-                .SetProperty(w => w.Generation, w => w.Generation + 1)
-                .SetProperty(w => w.UpdatedAt, now), cancellationToken);
-            if (transition)
-            {
-                AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "transition", workspace.UserName,
-                    state == WorkspaceState.Failed ? "failed" : "ok", error ?? $"{workspace.State} → {state}");
-                await db.SaveChangesAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        if (transition)
-        {
-            telemetry.RecordTransition(state);
-            LogTransition(workspace.UserName, state);
-        }
-
-        workspace.State = state;
-        workspace.ContainerId = containerId;
-        workspace.Endpoint = endpoint;
-        workspace.LastError = error;
-        workspace.RunningSince = runningSince;
-
-        var current = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == workspace.Id, cancellationToken);
-        if (current is not null)
-        {
-            feed.Publish(WorkspaceChanges.From(current));
-        }
-    }
-
-    /// <summary>The template's current image id, looked up once per sweep.</summary>
-    private async Task<string> ImageOfAsync(string template, CancellationToken cancellationToken)
-    {
-        if (!_imageIds.TryGetValue(template, out var imageId))
-        {
-            imageId = await runtime.ResolveImageAsync(template, cancellationToken);
-            _imageIds[template] = imageId;
-        }
-
-        return imageId;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {UserName} is now {State}")]
-    private partial void LogTransition(string userName, WorkspaceState state);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created container {ContainerName} for {UserName}")]
-    private partial void LogCreated(string userName, string containerName);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rolling workspace {UserName} from image {OldImage} to {NewImage}")]
-    private partial void LogRolling(string userName, string oldImage, string newImage);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The container {ContainerId} of {UserName} runs with no address on the network; replacing it")]
-    private partial void LogUnreachable(string userName, string containerId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} container(s) of {UserName}, who has no workspace")]
-    private partial void LogPruned(string userName, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciling {UserName} failed: {Error}")]
     private partial void LogReconcileFailed(string userName, string error);

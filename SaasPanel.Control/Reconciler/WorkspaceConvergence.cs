@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SaasPanel.Control.Audit;
+using SaasPanel.Control.Changes;
+using SaasPanel.Control.Data;
+using SaasPanel.Control.Runtime;
+using SaasPanel.Control.Telemetry;
+using SaasPanel.Control.Workspaces;
+
+namespace SaasPanel.Control.Reconciler;
+
+/// <summary>
+/// One pass over one user: brings their containers and data in line with their workspace row (or its absence),
+/// recording every observed state with its audit row. Idempotent: run it twice, or after a crash at any line.
+/// <see cref="WorkspaceReconciler"/> decides when, and for whom.
+/// </summary>
+public sealed partial class WorkspaceConvergence(
+    IServiceScopeFactory scopes,
+    IWorkspaceRuntime runtime,
+    WorkspaceChangeFeed feed,
+    ControlTelemetry telemetry,
+    TimeProvider clock,
+    IOptions<RuntimeOptions> runtimeOptions,
+    ILogger<WorkspaceConvergence> logger)
+{
+    private readonly ConcurrentDictionary<string, string> _imageIds = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Brings one user's containers and data in line with their workspace row (or its absence). A failure is recorded
+    /// on the workspace (Failed, with the reason) and thrown, for the caller to count once.
+    /// </summary>
+    public async Task ReconcileAsync(string userName, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlDbContext>();
+        try
+        {
+            var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
+            var containers = (await runtime.ListAsync(userName, cancellationToken)).ToList();
+            if (workspace is null || workspace.DesiredState == DesiredState.Deleted)
+            {
+                await RemoveAsync(db, userName, workspace, containers, cancellationToken);
+                return;
+            }
+
+            try
+            {
+                await ConvergeAsync(db, workspace, containers, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                await ObserveAsync(db, workspace, WorkspaceState.Failed, workspace.ContainerId, workspace.Endpoint,
+                    ex.GetBaseException().Message, cancellationToken);
+                throw;
+            }
+        }
+        finally
+        {
+            telemetry.ReconcileDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    /// <summary>Forgets the templates' image ids, so the next look-up sees a rebuilt image (once per sweep).</summary>
+    public void ForgetImages() => _imageIds.Clear();
+
+    /// <summary>The template's image id as last looked up, or null.</summary>
+    public string? KnownImageOf(string template) => _imageIds.GetValueOrDefault(template);
+
+    private async Task RemoveAsync(ControlDbContext db, string userName, Workspace? workspace,
+        List<WorkspaceInstance> containers, CancellationToken cancellationToken)
+    {
+        foreach (var container in containers)
+        {
+            await runtime.RemoveAsync(container.Id, cancellationToken);
+        }
+
+        await runtime.RemoveDataAsync(userName, cancellationToken);
+
+        if (workspace is null)
+        {
+            if (containers.Count > 0)
+            {
+                LogPruned(userName, containers.Count);
+                AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "prune", userName, "removed",
+                    $"{containers.Count} container(s) with no workspace");
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return;
+        }
+
+        // Only the row of this deletion: a new provision of the same name after it is a new workspace.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var removed = await db.Workspaces
+                .Where(w => w.Id == workspace.Id && w.DesiredState == DesiredState.Deleted)
+                .ExecuteDeleteAsync(cancellationToken);
+            if (removed == 0)
+            {
+                return;
+            }
+
+            AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "remove", userName, "removed", "container and data removed");
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        telemetry.RecordTransition(WorkspaceState.Deleted);
+        feed.Publish(WorkspaceChanges.Removed(workspace));
+        LogTransition(userName, WorkspaceState.Deleted);
+    }
+
+    private async Task ConvergeAsync(ControlDbContext db, Workspace workspace, List<WorkspaceInstance> containers,
+        CancellationToken cancellationToken)
+    {
+        var containerName = WorkspaceLabels.ContainerName(runtimeOptions.Value.InstanceId, workspace.UserName);
+        var container = containers.FirstOrDefault(c => c.Id == workspace.ContainerId) ?? containers.FirstOrDefault();
+
+        // Duplicates (labelled by hand, or left by an engine restart) go; one container per user.
+        foreach (var extra in containers.Where(c => c.Id != container?.Id))
+        {
+            await runtime.RemoveAsync(extra.Id, cancellationToken);
+        }
+
+        if (workspace.DesiredState == DesiredState.Stopped)
+        {
+            if (container is { Running: true })
+            {
+                await ObserveAsync(db, workspace, WorkspaceState.Stopping, container.Id, workspace.Endpoint, null, cancellationToken);
+                await runtime.StopAsync(container.Id, cancellationToken);
+            }
+
+            if (workspace.State != WorkspaceState.Stopped || workspace.Endpoint is not null)
+            {
+                await ObserveAsync(db, workspace, WorkspaceState.Stopped, container?.Id, null, null, cancellationToken);
+            }
+
+            return;
+        }
+
+        var imageId = await ImageOfAsync(workspace.Template, cancellationToken);
+        if (container is not null && (container.ImageId != imageId || container.Template != workspace.Template))
+        {
+            LogRolling(workspace.UserName, $"{container.Template} {container.ImageId}", $"{workspace.Template} {imageId}");
+            await runtime.RemoveAsync(container.Id, cancellationToken);
+            container = null;
+        }
+        else if (container is { Running: true, Endpoint: null })
+        {
+            // Running but unreachable: its network was removed under it (and is back by now). A new container joins it.
+            LogUnreachable(workspace.UserName, container.Id);
+            await runtime.RemoveAsync(container.Id, cancellationToken);
+            container = null;
+        }
+
+        var provisioning = Stopwatch.GetTimestamp();
+        var needsReadiness = false;
+        if (container is null)
+        {
+            await ObserveAsync(db, workspace, WorkspaceState.Starting, null, null, null, cancellationToken);
+            container = await runtime.CreateAsync(
+                new WorkspaceSpec(workspace.UserName, workspace.Email, workspace.GatewaySecret, workspace.Generation, workspace.Template, imageId),
+                cancellationToken);
+            LogCreated(workspace.UserName, containerName);
+        }
+
+        if (!container.Running)
+        {
+            if (workspace.State != WorkspaceState.Starting)
+            {
+                await ObserveAsync(db, workspace, WorkspaceState.Starting, container.Id, null, null, cancellationToken);
+            }
+
+            await runtime.StartAsync(container.Id, cancellationToken);
+            needsReadiness = true;
+        }
+        else if (workspace.RestartRequestedAt is { } restartRequested
+            && (await runtime.InspectAsync(container.Id, cancellationToken))?.StartedAt < restartRequested)
+        {
+            await ObserveAsync(db, workspace, WorkspaceState.Starting, container.Id, null, null, cancellationToken);
+            await runtime.RestartAsync(container.Id, cancellationToken);
+            needsReadiness = true;
+        }
+
+        if (!needsReadiness && workspace.State == WorkspaceState.Running
+            && workspace.ContainerId == container.Id && container.Endpoint is not null && workspace.Endpoint == container.Endpoint.Url)
+        {
+            return;
+        }
+
+        var running = await runtime.InspectAsync(container.Id, cancellationToken)
+            ?? throw new WorkspaceRuntimeException("The container disappeared while starting.");
+        if (running.Endpoint is not { } endpoint || !running.Running)
+        {
+            throw new WorkspaceRuntimeException($"The container is {running.Status} and has no address on the installation's network.");
+        }
+
+        if (!await runtime.WaitUntilReadyAsync(running, runtimeOptions.Value.StartTimeout, cancellationToken))
+        {
+            var status = (await runtime.InspectAsync(container.Id, cancellationToken))?.Status ?? "gone";
+            throw new WorkspaceRuntimeException(
+                $"The app did not answer its readiness path within {runtimeOptions.Value.StartTimeout.TotalSeconds:0} s (it is {status}).");
+        }
+
+        telemetry.ProvisionDuration.Record(Stopwatch.GetElapsedTime(provisioning).TotalSeconds);
+        await ObserveAsync(db, workspace, WorkspaceState.Running, container.Id, endpoint.Url, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes what the engine shows (only the observed columns, so a concurrent API change to the
+    /// desired state is never overwritten), audits a change of state and publishes the new picture.
+    /// </summary>
+    private async Task ObserveAsync(ControlDbContext db, Workspace workspace, WorkspaceState state, string? containerId,
+        string? endpoint, string? error, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        DateTime? runningSince = state == WorkspaceState.Running
+            ? (workspace.State == WorkspaceState.Running ? workspace.RunningSince ?? now : now)
+            : null;
+        var transition = workspace.State != state || workspace.LastError != error;
+        // The observation and its audit row are written together or not at all.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.Workspaces.Where(w => w.Id == workspace.Id).ExecuteUpdateAsync(update => update
+                .SetProperty(w => w.State, state)
+                .SetProperty(w => w.ContainerId, containerId)
+                .SetProperty(w => w.Endpoint, endpoint)
+                .SetProperty(w => w.LastError, error)
+                .SetProperty(w => w.RunningSince, runningSince)
+                .SetProperty(w => w.Generation, w => w.Generation + 1)
+                .SetProperty(w => w.UpdatedAt, now), cancellationToken);
+            if (transition)
+            {
+                AuditLog.Record(db, clock, AuditLog.ReconcilerActor, "transition", workspace.UserName,
+                    state == WorkspaceState.Failed ? "failed" : "ok", error ?? $"{workspace.State} → {state}");
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (transition)
+        {
+            telemetry.RecordTransition(state);
+            LogTransition(workspace.UserName, state);
+        }
+
+        workspace.State = state;
+        workspace.ContainerId = containerId;
+        workspace.Endpoint = endpoint;
+        workspace.LastError = error;
+        workspace.RunningSince = runningSince;
+
+        var current = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == workspace.Id, cancellationToken);
+        if (current is not null)
+        {
+            feed.Publish(WorkspaceChanges.From(current));
+        }
+    }
+
+    /// <summary>The template's current image id, looked up once per sweep (<see cref="ForgetImages"/>).</summary>
+    public async Task<string> ImageOfAsync(string template, CancellationToken cancellationToken)
+    {
+        if (!_imageIds.TryGetValue(template, out var imageId))
+        {
+            imageId = await runtime.ResolveImageAsync(template, cancellationToken);
+            _imageIds[template] = imageId;
+        }
+
+        return imageId;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {UserName} is now {State}")]
+    private partial void LogTransition(string userName, WorkspaceState state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created container {ContainerName} for {UserName}")]
+    private partial void LogCreated(string userName, string containerName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rolling workspace {UserName} from image {OldImage} to {NewImage}")]
+    private partial void LogRolling(string userName, string oldImage, string newImage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The container {ContainerId} of {UserName} runs with no address on the network; replacing it")]
+    private partial void LogUnreachable(string userName, string containerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} container(s) of {UserName}, who has no workspace")]
+    private partial void LogPruned(string userName, int count);
+}
