@@ -7,9 +7,8 @@ using Aspire.Hosting.Testing;
 using Docker.DotNet.Models;
 using SaasPanel.Benchmarks.Panel;
 using SaasPanel.Contracts;
-using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.EndToEnd;
+namespace SaasPanel.Tests.Infrastructure;
 
 /// <summary>
 /// One whole SaasPanel (AppHost, real Docker engine) shared by a test class: its own ports, data

@@ -6,7 +6,7 @@ using SaasPanel.Control.Apis;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Control;
 
 /// <summary>A workspace's whole life through the API, on the real engine.</summary>
 public sealed class WorkspaceLifecycleTests : IAsyncLifetime

@@ -1,6 +1,6 @@
 using SaasPanel.Control.Runtime;
 
-namespace SaasPanel.Tests.Unit;
+namespace SaasPanel.Tests.Unit.Control;
 
 public sealed class DockerEngineTests
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Unit;
+namespace SaasPanel.Tests.Unit.Control;
 
 public sealed class ControlTelemetryTests
 {

@@ -3,7 +3,7 @@ using Docker.DotNet.Models;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Control;
 
 /// <summary>The engine changed behind Control's back, or Control died mid-way: it converges again by itself.</summary>
 public sealed class ReconcilerTests : IAsyncLifetime

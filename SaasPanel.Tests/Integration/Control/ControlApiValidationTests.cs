@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Control;
 
 /// <summary>Bad requests get a 4xx with problem details, never a 500, and write nothing.</summary>
 public sealed class ControlApiValidationTests : IAsyncLifetime
