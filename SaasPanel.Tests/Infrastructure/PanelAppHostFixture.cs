@@ -5,7 +5,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Docker.DotNet.Models;
-using SaasPanel.Benchmarks.Panel;
 using SaasPanel.Contracts;
 
 namespace SaasPanel.Tests.Infrastructure;
