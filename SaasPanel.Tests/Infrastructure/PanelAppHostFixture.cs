@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Docker.DotNet.Models;
 using SaasPanel.Contracts;
+using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Tests.Infrastructure;
 
@@ -118,8 +119,8 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
             {
                 ["label"] = new Dictionary<string, bool>
                 {
-                    [$"{DockerTestEngine.InstanceLabel}={InstanceId}"] = true,
-                    [$"saaspanel.user={userName}"] = true,
+                    [$"{WorkspaceLabels.Instance}={InstanceId}"] = true,
+                    [$"{WorkspaceLabels.User}={userName}"] = true,
                 },
             },
         });

@@ -1,5 +1,6 @@
 using System.Net;
 using Docker.DotNet.Models;
+using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
@@ -33,9 +34,9 @@ public sealed class ReconcilerTests : IAsyncLifetime
 
         var stranger = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-stranger", new Dictionary<string, string>
         {
-            ["saaspanel.managed"] = "true",
-            ["saaspanel.instance"] = control.Data.InstanceId,
-            ["saaspanel.user"] = "nobody",
+            [WorkspaceLabels.Managed] = "true",
+            [WorkspaceLabels.Instance] = control.Data.InstanceId,
+            [WorkspaceLabels.User] = "nobody",
         });
         var unlabelled = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-unlabelled", new Dictionary<string, string>());
         try
@@ -78,7 +79,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
             }
 
             var containers = await DockerTestEngine.ListContainersAsync(docker, data.InstanceId);
-            Assert.Equal(users.Order(), containers.Select(c => c.Labels["saaspanel.user"]).Order());
+            Assert.Equal(users.Order(), containers.Select(c => c.Labels[WorkspaceLabels.User]).Order());
             Assert.All(containers, c => Assert.Equal("running", c.State));
         }
         finally
