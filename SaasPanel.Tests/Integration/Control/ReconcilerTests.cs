@@ -39,11 +39,15 @@ public sealed class ReconcilerTests : IAsyncLifetime
             [WorkspaceLabels.User] = "nobody",
         });
         var unlabelled = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-unlabelled", new Dictionary<string, string>());
+        // Engine events are about containers: data of no workspace is found only by a sweep. Once it is gone, a sweep
+        // that listed the engine after the unlabelled container existed has run, and pruned all it was going to.
+        var sweepProbe = await CreateOrphanDataAsync(control, "sweep-probe");
         try
         {
             await Eventually.AssertAsync(async () => !await ExistsAsync(control, stranger), RecoveryTimeout,
                 "the labelled container with no workspace to be removed");
-            await Task.Delay(TimeSpan.FromSeconds(6)); // a full sweep later, the unlabelled one is still there
+            await Eventually.AssertAsync(async () => !await VolumeExistsAsync(control, sweepProbe), RecoveryTimeout,
+                "a sweep to remove the labelled data with no workspace");
             Assert.True(await ExistsAsync(control, unlabelled));
             Assert.Single(await DockerTestEngine.ListContainersAsync(control.Docker, control.Data.InstanceId));
         }
@@ -101,6 +105,20 @@ public sealed class ReconcilerTests : IAsyncLifetime
         await control.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
         return created.ID;
     }
+
+    /// <summary>A workspace's data volume, named and labelled as Control makes them, for a user with no workspace.</summary>
+    private static async Task<string> CreateOrphanDataAsync(ControlHost control, string userName)
+    {
+        var volume = await control.Docker.Volumes.CreateAsync(new VolumesCreateParameters
+        {
+            Name = WorkspaceLabels.ContainerName(control.Data.InstanceId, userName) + "-workspace",
+            Labels = new Dictionary<string, string>(DockerTestEngine.LabelsFor(control.Data.InstanceId)) { [WorkspaceLabels.User] = userName },
+        });
+        return volume.Name;
+    }
+
+    private static async Task<bool> VolumeExistsAsync(ControlHost control, string name) =>
+        (await DockerTestEngine.ListVolumesAsync(control.Docker, control.Data.InstanceId)).Any(v => v.Name == name);
 
     private static async Task<bool> ExistsAsync(ControlHost control, string containerId)
     {
