@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Options;
 using SaasPanel.Benchmarks.Machine;
 using SaasPanel.Benchmarks.Panel;
 using SaasPanel.Benchmarks.Report;
 using SaasPanel.Benchmarks.Steps;
+using SaasPanel.Control.Runtime;
+using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Benchmarks;
 
@@ -60,7 +63,9 @@ internal static class BenchmarkRun
         using var timeout = new CancellationTokenSource(CleanupTimeout);
         try
         {
-            var (containers, volumes) = await InstanceCleanup.RemoveAsync(instanceId, timeout.Token);
+            // Control's own engine client: the same endpoint (DOCKER_HOST or the default socket) as the workspaces'.
+            using var engine = new DockerEngine(Options.Create(new RuntimeOptions()));
+            var (containers, volumes) = await InstanceCleanup.RemoveAsync(engine.Client, instanceId, timeout.Token);
             ProgressLog.Step($"cleaned up: {containers} containers and {volumes} volumes labelled saaspanel.instance={instanceId}");
         }
         catch (Exception ex)

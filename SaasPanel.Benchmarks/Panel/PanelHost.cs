@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Logging;
 using SaasPanel.Benchmarks.Machine;
+using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Benchmarks.Panel;
 

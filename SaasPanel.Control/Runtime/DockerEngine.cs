@@ -13,7 +13,7 @@ public sealed class DockerEngine : IDisposable
 
     public DockerEngine(IOptions<RuntimeOptions> options)
     {
-        Endpoint = ResolveEndpoint(options.Value.DockerHost);
+        Endpoint = ResolveEndpoint(options.Value.DockerHost, Environment.GetEnvironmentVariable("DOCKER_HOST"));
         Client = new DockerClientConfiguration(new Uri(Endpoint)).CreateClient();
     }
 
@@ -23,8 +23,9 @@ public sealed class DockerEngine : IDisposable
 
     public void Dispose() => Client.Dispose();
 
-    internal static string ResolveEndpoint(string? configured) =>
+    /// <summary>The configured endpoint, else <c>DOCKER_HOST</c> (<paramref name="environment"/>), else the default socket.</summary>
+    internal static string ResolveEndpoint(string? configured, string? environment) =>
         !string.IsNullOrWhiteSpace(configured) ? configured
-        : Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : !string.IsNullOrEmpty(environment) ? environment
         : DefaultEndpoint;
 }

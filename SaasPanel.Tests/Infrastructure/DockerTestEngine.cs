@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using SaasPanel.AppHost;
+using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Tests.Infrastructure;
 
@@ -10,9 +11,7 @@ namespace SaasPanel.Tests.Infrastructure;
 /// </summary>
 public static class DockerTestEngine
 {
-    public const string ManagedLabel = "saaspanel.managed";
-    public const string InstanceLabel = "saaspanel.instance";
-
+    private static readonly TimeSpan s_cleanupTimeout = TimeSpan.FromMinutes(1);
     private static readonly TemplateImage s_userAppImage = TemplateImage.UserApp(TestPaths.RepositoryRoot);
     private static readonly TemplateImage s_staticImage = TemplateImage.Static(TestPaths.RepositoryRoot);
     private static readonly Lazy<string> s_userAppImageTag = new(s_userAppImage.PrintTag);
@@ -27,8 +26,8 @@ public static class DockerTestEngine
     /// <summary>The labels of whatever a test creates, so <see cref="RemoveInstanceAsync"/> finds it.</summary>
     public static Dictionary<string, string> LabelsFor(string instanceId) => new()
     {
-        [ManagedLabel] = "true",
-        [InstanceLabel] = instanceId,
+        [WorkspaceLabels.Managed] = "true",
+        [WorkspaceLabels.Instance] = instanceId,
     };
 
     public static DockerClient CreateClient() =>
@@ -46,34 +45,16 @@ public static class DockerTestEngine
     /// <summary>Removes every container, volume and network labelled with this instance id.</summary>
     public static async Task RemoveInstanceAsync(DockerClient client, string instanceId)
     {
-        foreach (var container in await ListContainersAsync(client, instanceId))
-        {
-            await client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-        }
-
-        foreach (var volume in await ListVolumesAsync(client, instanceId))
-        {
-            await client.Volumes.RemoveAsync(volume.Name, force: true);
-        }
-
-        // Last: a network still in use by a container cannot go.
-        foreach (var network in await ListNetworksAsync(client, instanceId))
-        {
-            await client.Networks.DeleteNetworkAsync(network.ID);
-        }
+        using var timeout = new CancellationTokenSource(s_cleanupTimeout);
+        await InstanceCleanup.RemoveAsync(client, instanceId, timeout.Token);
     }
 
     public static async Task<IList<ContainerListResponse>> ListContainersAsync(DockerClient client, string instanceId) =>
-        await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = InstanceFilter(instanceId) });
+        await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = InstanceCleanup.InstanceFilter(instanceId) });
 
     public static async Task<IList<VolumeResponse>> ListVolumesAsync(DockerClient client, string instanceId) =>
-        (await client.Volumes.ListAsync(new VolumesListParameters { Filters = InstanceFilter(instanceId) })).Volumes ?? [];
+        (await client.Volumes.ListAsync(new VolumesListParameters { Filters = InstanceCleanup.InstanceFilter(instanceId) })).Volumes ?? [];
 
     public static async Task<IList<NetworkResponse>> ListNetworksAsync(DockerClient client, string instanceId) =>
-        await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = InstanceFilter(instanceId) });
-
-    private static Dictionary<string, IDictionary<string, bool>> InstanceFilter(string instanceId) => new()
-    {
-        ["label"] = new Dictionary<string, bool> { [$"{InstanceLabel}={instanceId}"] = true },
-    };
+        await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = InstanceCleanup.InstanceFilter(instanceId) });
 }

@@ -4,10 +4,11 @@ using Docker.DotNet.Models;
 using SaasPanel.Contracts;
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Audit;
+using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Control;
 
 /// <summary>A workspace's whole life through the API, on the real engine.</summary>
 public sealed class WorkspaceLifecycleTests : IAsyncLifetime
@@ -69,7 +70,7 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         await _control.WaitForStateAsync("bob", WorkspaceState.Running, StateTimeout);
         await Task.Delay(TimeSpan.FromSeconds(1));
         var containers = await DockerTestEngine.ListContainersAsync(_control.Docker, _control.Data.InstanceId);
-        Assert.Single(containers, c => c.Labels["saaspanel.user"] == "bob");
+        Assert.Single(containers, c => c.Labels[WorkspaceLabels.User] == "bob");
     }
 
     [Fact]
@@ -89,8 +90,8 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         Assert.True(container.HostConfig.PidsLimit > 0);
         Assert.False(container.HostConfig.Privileged);
         Assert.DoesNotContain(container.Mounts, m => m.Type == "bind");
-        Assert.Equal("carol", container.Config.Labels["saaspanel.user"]);
-        Assert.Equal(_control.Data.InstanceId, container.Config.Labels["saaspanel.instance"]);
+        Assert.Equal("carol", container.Config.Labels[WorkspaceLabels.User]);
+        Assert.Equal(_control.Data.InstanceId, container.Config.Labels[WorkspaceLabels.Instance]);
 
         var (endpoint, _) = await ChangeStream.ReadRouteAsync(_control.Api, "carol");
         using var http = new HttpClient();

@@ -1,6 +1,4 @@
-using SaasPanel.Tests.Infrastructure;
-
-namespace SaasPanel.Tests.EndToEnd;
+namespace SaasPanel.Tests.Infrastructure;
 
 /// <summary>The operator panel's tests share one whole system and one browser; they run one after the other.</summary>
 [CollectionDefinition(Name)]

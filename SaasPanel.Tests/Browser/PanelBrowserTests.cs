@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 using SaasPanel.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
-namespace SaasPanel.Tests.EndToEnd;
+namespace SaasPanel.Tests.Browser;
 
 /// <summary>
 /// Issue 6's browser tests: Debian's Chromium against the whole system on the real engine, as an

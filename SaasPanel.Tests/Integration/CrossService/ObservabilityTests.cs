@@ -5,7 +5,7 @@ using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.CrossService;
 
 /// <summary>
 /// A registration followed through the telemetry both services export: Auth and Control in memory,
@@ -73,14 +73,4 @@ public sealed class ObservabilityTests : IAsyncLifetime
         span.Source.Name == ControlTelemetry.Name && span.DisplayName == "reconcile workspace" && Tag(span, "saaspanel.user") == User;
 
     private static string? Tag(Activity span, string name) => span.GetTagItem(name)?.ToString();
-}
-
-/// <summary>
-/// Tests that read what the process exports run alone: ActivitySources and Meters are process-wide,
-/// so a test running beside them would add its own spans and samples.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessWideTelemetry
-{
-    public const string Name = "process-wide telemetry";
 }

@@ -2,9 +2,12 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 
-namespace SaasPanel.Benchmarks.Panel;
+namespace SaasPanel.Tests.Infrastructure;
 
-/// <summary>What running the AppHost under <c>Aspire.Hosting.Testing</c> needs, for the benchmark and the end-to-end tests alike.</summary>
+/// <summary>
+/// What running the AppHost under <c>Aspire.Hosting.Testing</c> needs, for the end-to-end tests and the benchmark alike
+/// (SaasPanel.Benchmarks compiles this file in: it references no test project).
+/// </summary>
 internal static class TestingBuilderExtensions
 {
     /// <summary>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using SaasPanel.Contracts;
 using SaasPanel.UserApp;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.UserApp;
 
 public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
 {

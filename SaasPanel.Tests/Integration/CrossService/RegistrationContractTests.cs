@@ -8,7 +8,7 @@ using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 using SaasPanel.Tests.Unit.Contracts;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.CrossService;
 
 /// <summary>
 /// Auth and Control agree on who may exist: a registration Auth accepts is one its outbox delivers to the real

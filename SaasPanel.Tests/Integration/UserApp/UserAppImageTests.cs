@@ -3,7 +3,7 @@ using Docker.DotNet.Models;
 using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.UserApp;
 
 /// <summary>The UserApp image as the engine runs it: built locally FROM scratch, small, serving on loopback.</summary>
 public sealed class UserAppImageTests

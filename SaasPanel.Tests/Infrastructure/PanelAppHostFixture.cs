@@ -5,11 +5,10 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Docker.DotNet.Models;
-using SaasPanel.Benchmarks.Panel;
 using SaasPanel.Contracts;
-using SaasPanel.Tests.Infrastructure;
+using SaasPanel.Control.Runtime;
 
-namespace SaasPanel.Tests.EndToEnd;
+namespace SaasPanel.Tests.Infrastructure;
 
 /// <summary>
 /// One whole SaasPanel (AppHost, real Docker engine) shared by a test class: its own ports, data
@@ -120,8 +119,8 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
             {
                 ["label"] = new Dictionary<string, bool>
                 {
-                    [$"{DockerTestEngine.InstanceLabel}={InstanceId}"] = true,
-                    [$"saaspanel.user={userName}"] = true,
+                    [$"{WorkspaceLabels.Instance}={InstanceId}"] = true,
+                    [$"{WorkspaceLabels.User}={userName}"] = true,
                 },
             },
         });

@@ -1,9 +1,10 @@
 using System.Net;
 using Docker.DotNet.Models;
+using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Control;
 
 /// <summary>The engine changed behind Control's back, or Control died mid-way: it converges again by itself.</summary>
 public sealed class ReconcilerTests : IAsyncLifetime
@@ -33,16 +34,20 @@ public sealed class ReconcilerTests : IAsyncLifetime
 
         var stranger = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-stranger", new Dictionary<string, string>
         {
-            ["saaspanel.managed"] = "true",
-            ["saaspanel.instance"] = control.Data.InstanceId,
-            ["saaspanel.user"] = "nobody",
+            [WorkspaceLabels.Managed] = "true",
+            [WorkspaceLabels.Instance] = control.Data.InstanceId,
+            [WorkspaceLabels.User] = "nobody",
         });
         var unlabelled = await CreateIdleContainerAsync(control, $"{control.Data.InstanceId}-unlabelled", new Dictionary<string, string>());
+        // Engine events are about containers: data of no workspace is found only by a sweep. Once it is gone, a sweep
+        // that listed the engine after the unlabelled container existed has run, and pruned all it was going to.
+        var sweepProbe = await CreateOrphanDataAsync(control, "sweep-probe");
         try
         {
             await Eventually.AssertAsync(async () => !await ExistsAsync(control, stranger), RecoveryTimeout,
                 "the labelled container with no workspace to be removed");
-            await Task.Delay(TimeSpan.FromSeconds(6)); // a full sweep later, the unlabelled one is still there
+            await Eventually.AssertAsync(async () => !await VolumeExistsAsync(control, sweepProbe), RecoveryTimeout,
+                "a sweep to remove the labelled data with no workspace");
             Assert.True(await ExistsAsync(control, unlabelled));
             Assert.Single(await DockerTestEngine.ListContainersAsync(control.Docker, control.Data.InstanceId));
         }
@@ -78,7 +83,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
             }
 
             var containers = await DockerTestEngine.ListContainersAsync(docker, data.InstanceId);
-            Assert.Equal(users.Order(), containers.Select(c => c.Labels["saaspanel.user"]).Order());
+            Assert.Equal(users.Order(), containers.Select(c => c.Labels[WorkspaceLabels.User]).Order());
             Assert.All(containers, c => Assert.Equal("running", c.State));
         }
         finally
@@ -100,6 +105,20 @@ public sealed class ReconcilerTests : IAsyncLifetime
         await control.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
         return created.ID;
     }
+
+    /// <summary>A workspace's data volume, named and labelled as Control makes them, for a user with no workspace.</summary>
+    private static async Task<string> CreateOrphanDataAsync(ControlHost control, string userName)
+    {
+        var volume = await control.Docker.Volumes.CreateAsync(new VolumesCreateParameters
+        {
+            Name = WorkspaceLabels.ContainerName(control.Data.InstanceId, userName) + "-workspace",
+            Labels = new Dictionary<string, string>(DockerTestEngine.LabelsFor(control.Data.InstanceId)) { [WorkspaceLabels.User] = userName },
+        });
+        return volume.Name;
+    }
+
+    private static async Task<bool> VolumeExistsAsync(ControlHost control, string name) =>
+        (await DockerTestEngine.ListVolumesAsync(control.Docker, control.Data.InstanceId)).Any(v => v.Name == name);
 
     private static async Task<bool> ExistsAsync(ControlHost control, string containerId)
     {

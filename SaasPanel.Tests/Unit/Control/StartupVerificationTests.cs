@@ -2,7 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Workspaces;
 
-namespace SaasPanel.Tests.Unit;
+namespace SaasPanel.Tests.Unit.Control;
 
 public sealed class StartupVerificationTests
 {

@@ -5,7 +5,7 @@ using Docker.DotNet.Models;
 using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Control;
 
 /// <summary>
 /// The static template image as Control runs it: hardened, on an internal bridge without inter-container

@@ -5,7 +5,7 @@ using SaasPanel.Contracts;
 using SaasPanel.Control.Audit;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Control;
 
 /// <summary>Bad requests get a 4xx with problem details, never a 500, and write nothing.</summary>
 public sealed class ControlApiValidationTests : IAsyncLifetime

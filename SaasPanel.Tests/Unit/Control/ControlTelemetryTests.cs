@@ -4,7 +4,7 @@ using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Unit;
+namespace SaasPanel.Tests.Unit.Control;
 
 public sealed class ControlTelemetryTests
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using SaasPanel.Auth.Data;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Auth;
 
 public sealed class AuthServiceTests
 {

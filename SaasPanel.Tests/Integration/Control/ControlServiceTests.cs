@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using SaasPanel.Control.Data;
 using SaasPanel.Tests.Infrastructure;
 
-namespace SaasPanel.Tests.Integration;
+namespace SaasPanel.Tests.Integration.Control;
 
 public sealed class ControlServiceTests
 {

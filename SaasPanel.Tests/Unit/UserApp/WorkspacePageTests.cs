@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using SaasPanel.Contracts;
 using SaasPanel.UserApp;
 
-namespace SaasPanel.Tests.Unit;
+namespace SaasPanel.Tests.Unit.UserApp;
 
 public sealed class WorkspacePageTests
 {
