@@ -25,10 +25,11 @@ internal static class ApplicationServiceExtensions
         services.AddValidatedOptions<AccountOptions>(AccountOptions.SectionName);
         services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
-        services.AddValidatedOptions<ControlApiOptions>(ControlApiOptions.SectionName);
+        services.AddValidatedOptions<ControlClientOptions>(ControlClientOptions.SectionName);
+        services.AddValidatedOptions<ChangeStreamOptions>(ChangeStreamOptions.SectionName);
         services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
         services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
-        services.AddValidatedOptions<PanelOptions>(PanelOptions.SectionName);
+        services.AddValidatedOptions<ControlPanelLinkOptions>(ControlPanelLinkOptions.SectionName);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuthTelemetry>();
@@ -93,7 +94,7 @@ internal static class ApplicationServiceExtensions
 
     private static void ConfigureControlClient(IServiceProvider provider, HttpClient http)
     {
-        var control = provider.GetRequiredService<IOptions<ControlApiOptions>>().Value;
+        var control = provider.GetRequiredService<IOptions<ControlClientOptions>>().Value;
         http.BaseAddress = control.BaseAddress;
         http.DefaultRequestHeaders.Add(Headers.ApiKey, control.ApiKey);
     }
