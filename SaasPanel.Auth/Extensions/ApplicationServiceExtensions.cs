@@ -69,8 +69,10 @@ internal static class ApplicationServiceExtensions
         services.AddHttpClient<ControlApiClient>(ConfigureControlClient).WithoutServiceDefaultsResilience();
 
         services.AddSingleton<GatewayRouteTable>();
+        services.AddSingleton<GatewayAccess>();
         services.AddSingleton<WorkspaceWaker>();
         services.AddSingleton<GatewayHttpClient>();
+        services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<IPostConfigureOptions<AspNetCoreTraceInstrumentationOptions>, GatewayTraceSampling>();
         services.AddHttpForwarder();
         services.AddHostedService<WorkspaceChangeStream>();
