@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.AspNetCore;
 using SaasPanel.Auth.ControlApi;
 using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Errors;
 using SaasPanel.Auth.Gateway;
 using SaasPanel.Auth.Outbox;
 using SaasPanel.Auth.Security;
@@ -85,6 +86,7 @@ internal static class ApplicationServiceExtensions
             .WithoutServiceDefaultsResilience();
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<UnhandledExceptionHandler>();
         services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
         services.AddRazorPages(options =>
         {
