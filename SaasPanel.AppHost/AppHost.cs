@@ -29,9 +29,9 @@ builder.AddProject<Projects.SaasPanel_Auth>("auth")
     .WithEndpoint("http", endpoint => { endpoint.Port = settings.AuthPort; endpoint.IsProxied = false; })
     .WithHttpHealthCheck("/health")
     .WithEnvironment("ConnectionStrings__auth", settings.ConnectionString("auth"))
-    .WithEnvironment("ControlApi__ApiKey", controlApiKey)
+    .WithEnvironment("ControlClient__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
-    .WithEnvironment("Panel__Url", settings.PublicUrl(settings.ControlPort))
+    .WithEnvironment("ControlPanel__Url", settings.PublicUrl(settings.ControlPort))
     .WithReference(control);
 
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.AspNetCore;
 using SaasPanel.Auth.ControlApi;
 using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Errors;
 using SaasPanel.Auth.Gateway;
 using SaasPanel.Auth.Outbox;
 using SaasPanel.Auth.Security;
@@ -25,10 +26,11 @@ internal static class ApplicationServiceExtensions
         services.AddValidatedOptions<AccountOptions>(AccountOptions.SectionName);
         services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
-        services.AddValidatedOptions<ControlApiOptions>(ControlApiOptions.SectionName);
+        services.AddValidatedOptions<ControlClientOptions>(ControlClientOptions.SectionName);
+        services.AddValidatedOptions<ChangeStreamOptions>(ChangeStreamOptions.SectionName);
         services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
         services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
-        services.AddValidatedOptions<PanelOptions>(PanelOptions.SectionName);
+        services.AddValidatedOptions<ControlPanelLinkOptions>(ControlPanelLinkOptions.SectionName);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuthTelemetry>();
@@ -68,8 +70,10 @@ internal static class ApplicationServiceExtensions
         services.AddHttpClient<ControlApiClient>(ConfigureControlClient).WithoutServiceDefaultsResilience();
 
         services.AddSingleton<GatewayRouteTable>();
+        services.AddSingleton<GatewayAccess>();
         services.AddSingleton<WorkspaceWaker>();
         services.AddSingleton<GatewayHttpClient>();
+        services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<IPostConfigureOptions<AspNetCoreTraceInstrumentationOptions>, GatewayTraceSampling>();
         services.AddHttpForwarder();
         services.AddHostedService<WorkspaceChangeStream>();
@@ -82,6 +86,7 @@ internal static class ApplicationServiceExtensions
             .WithoutServiceDefaultsResilience();
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<UnhandledExceptionHandler>();
         services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
         services.AddRazorPages(options =>
         {
@@ -93,7 +98,7 @@ internal static class ApplicationServiceExtensions
 
     private static void ConfigureControlClient(IServiceProvider provider, HttpClient http)
     {
-        var control = provider.GetRequiredService<IOptions<ControlApiOptions>>().Value;
+        var control = provider.GetRequiredService<IOptions<ControlClientOptions>>().Value;
         http.BaseAddress = control.BaseAddress;
         http.DefaultRequestHeaders.Add(Headers.ApiKey, control.ApiKey);
     }

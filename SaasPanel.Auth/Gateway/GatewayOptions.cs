@@ -11,6 +11,10 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan WakeInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a wake call to Control may take before the gateway gives up on it (the next visit asks again).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan WakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the waiting page reloads itself.</summary>
     [Range(1, 60)]
     public int WaitingPageRefreshSeconds { get; set; } = 2;

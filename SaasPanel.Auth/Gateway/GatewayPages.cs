@@ -1,16 +1,16 @@
-using System.Net;
-using System.Text.Encodings.Web;
+using SaasPanel.Auth.Pages;
 using SaasPanel.Contracts;
+using static SaasPanel.Auth.Pages.HtmlPage;
 
 namespace SaasPanel.Auth.Gateway;
 
 /// <summary>
-/// What the gateway answers when it does not forward. Small, self-contained HTML with the panel's
-/// stylesheet; never a container address or port.
+/// What the gateway answers when it does not forward (written with <see cref="HtmlPage"/>); never a
+/// container address or port.
 /// </summary>
 public static class GatewayPages
 {
-    public static string Waiting(string userName, string state, int refreshSeconds) => Page(
+    public static string Waiting(string userName, string state, int refreshSeconds) => Render(
         "Your workspace is starting",
         $"""<meta http-equiv="refresh" content="{refreshSeconds}">""",
         $"""
@@ -20,7 +20,7 @@ public static class GatewayPages
         <p class="muted">Nothing to do here — just wait a moment.</p>
         """);
 
-    public static string Failed(string userName, string? detail) => Page(
+    public static string Failed(string userName, string? detail) => Render(
         "Your workspace could not start",
         "",
         $"""
@@ -31,7 +31,7 @@ public static class GatewayPages
         <p><a href="{Encode(GatewayEndpoints.WorkspacePath(userName))}">Try again</a></p>
         """);
 
-    public static string Forbidden(string userName) => Page(
+    public static string Forbidden(string userName) => Render(
         "Not your workspace",
         "",
         $"""
@@ -40,7 +40,7 @@ public static class GatewayPages
         <p><a href="/">Go to your own workspace</a> · <a href="/user/logout">Sign out</a></p>
         """);
 
-    public static string NotFound(string userName) => Page(
+    public static string NotFound(string userName) => Render(
         "No such workspace",
         "",
         $"""
@@ -48,14 +48,6 @@ public static class GatewayPages
         <p>There is no workspace called <strong>{Encode(userName)}</strong>.</p>
         <p><a href="/">Back</a></p>
         """);
-
-    public static async Task WriteAsync(HttpContext context, HttpStatusCode status, string html)
-    {
-        context.Response.StatusCode = (int)status;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsync(html, context.RequestAborted);
-    }
 
     private static string Describe(string state) => state switch
     {
@@ -65,25 +57,4 @@ public static class GatewayPages
         WorkspaceStates.Stopped => "waking up",
         _ => state.ToLowerInvariant(),
     };
-
-    private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
-
-    private static string Page(string title, string head, string body) => $"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{Encode(title)} · SaasPanel</title>
-        {head}
-        <link rel="stylesheet" href="/css/site.css">
-        </head>
-        <body>
-        <header class="topbar"><a class="brand" href="/">SaasPanel</a></header>
-        <main>
-        {body}
-        </main>
-        </body>
-        </html>
-        """;
 }

@@ -1,7 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using SaasPanel.Auth.ControlApi;
 using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Gateway;
@@ -14,7 +13,7 @@ namespace SaasPanel.Auth.Gateway;
 public sealed class WorkspaceChangeStream(
     IHttpClientFactory httpClientFactory,
     GatewayRouteTable routes,
-    IOptions<ControlApiOptions> options,
+    IOptions<ChangeStreamOptions> options,
     ILogger<WorkspaceChangeStream> logger) : BackgroundService
 {
     public const string HttpClientName = "control-changes";
@@ -41,9 +40,7 @@ public sealed class WorkspaceChangeStream(
             }
 
             var settings = options.Value;
-            var delay = TimeSpan.FromMilliseconds(Math.Min(
-                settings.ReconnectDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures++, 16)),
-                settings.MaxReconnectDelay.TotalMilliseconds));
+            var delay = Backoff.Delay(++failures, settings.ReconnectDelay, settings.MaxReconnectDelay);
             try
             {
                 await Task.Delay(delay, stoppingToken);

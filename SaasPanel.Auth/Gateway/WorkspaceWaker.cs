@@ -42,7 +42,7 @@ public sealed class WorkspaceWaker(
         {
             await using var scope = scopes.CreateAsyncScope();
             var control = scope.ServiceProvider.GetRequiredService<ControlApiClient>();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var timeout = new CancellationTokenSource(options.Value.WakeTimeout);
             var result = await control.StartWorkspaceAsync(userName, timeout.Token);
             if (result.Outcome == ControlCallOutcome.Done)
             {

@@ -24,12 +24,6 @@ public sealed class OutboxOptions
     [Range(1, 64)]
     public int Parallelism { get; set; } = 8;
 
-    /// <summary>Exponential backoff with ±20 % jitter, capped, so a restarted Control is not hit by everyone at once.</summary>
-    public TimeSpan RetryDelay(int attempts)
-    {
-        var exponent = Math.Min(Math.Max(attempts - 1, 0), 20);
-        var delay = Math.Min(FirstRetryDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxRetryDelay.TotalMilliseconds);
-        var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
-        return TimeSpan.FromMilliseconds(Math.Min(delay * jitter, MaxRetryDelay.TotalMilliseconds));
-    }
+    /// <summary>The wait after <paramref name="attempts"/> failed deliveries: the one <see cref="Backoff"/> of both services.</summary>
+    public TimeSpan RetryDelay(int attempts) => Backoff.Delay(attempts, FirstRetryDelay, MaxRetryDelay);
 }

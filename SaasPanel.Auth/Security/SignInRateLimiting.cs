@@ -14,10 +14,7 @@ internal static class SignInRateLimiting
 
     public static IServiceCollection AddSignInRateLimiting(this IServiceCollection services)
     {
-        services.AddOptions<SignInRateLimitOptions>()
-            .BindConfiguration(SignInRateLimitOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<SignInRateLimitOptions>(SignInRateLimitOptions.SectionName);
 
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<SignInRateLimitOptions>>((options, limits) =>

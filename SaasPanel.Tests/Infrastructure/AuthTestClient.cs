@@ -14,10 +14,10 @@ public static class AuthTestHost
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ControlApi:BaseAddress"] = controlBaseAddress,
-            ["ControlApi:ApiKey"] = FakeControlApi.ApiKey,
-            ["ControlApi:ReconnectDelay"] = "00:00:00.050",
-            ["ControlApi:MaxReconnectDelay"] = "00:00:00.250",
+            ["ControlClient:BaseAddress"] = controlBaseAddress,
+            ["ControlClient:ApiKey"] = FakeControlApi.ApiKey,
+            ["ChangeStream:ReconnectDelay"] = "00:00:00.050",
+            ["ChangeStream:MaxReconnectDelay"] = "00:00:00.250",
             ["Outbox:FirstRetryDelay"] = "00:00:00.050",
             ["Outbox:MaxRetryDelay"] = "00:00:00.250",
             ["Outbox:PollInterval"] = "00:00:00.250",

@@ -55,7 +55,7 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
             // Tests register many users from one address and must not wait long for a restarted Control.
             .WithEnvironment("SignInRateLimit__PermitLimit", "100000")
             .WithEnvironment("Outbox__MaxRetryDelay", "00:00:02")
-            .WithEnvironment("ControlApi__MaxReconnectDelay", "00:00:01");
+            .WithEnvironment("ChangeStream__MaxReconnectDelay", "00:00:01");
 
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);

@@ -5,7 +5,7 @@ using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Pages.Admin;
 
-public sealed class LoginModel(UserAccounts accounts, IOptions<PanelOptions> panel, ILogger<LoginModel> logger)
+public sealed class LoginModel(UserAccounts accounts, IOptions<ControlPanelLinkOptions> panel, ILogger<LoginModel> logger)
     : SignInPageModel(accounts)
 {
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)

@@ -226,8 +226,8 @@ public sealed class AdminPasswordTests
     {
         var factory = new ServiceFactory<AuthDbContext>("auth", new Dictionary<string, string?>
         {
-            ["ControlApi:ApiKey"] = FakeControlApi.ApiKey,
-            ["ControlApi:BaseAddress"] = $"http://127.0.0.1:{TestNetwork.FreePort()}/",
+            ["ControlClient:ApiKey"] = FakeControlApi.ApiKey,
+            ["ControlClient:BaseAddress"] = $"http://127.0.0.1:{TestNetwork.FreePort()}/",
         }, environment: "Production");
         await using (factory)
         {

@@ -23,7 +23,7 @@ public sealed class EngineRestartTests : IAsyncLifetime
         var controlPort = TestNetwork.FreePort();
         await using var control = new ControlHost(port: controlPort);
         await using var auth = AuthTestHost.Create($"http://127.0.0.1:{controlPort}/",
-            new Dictionary<string, string?> { ["ControlApi:ApiKey"] = control.Data.ApiKey });
+            new Dictionary<string, string?> { ["ControlClient:ApiKey"] = control.Data.ApiKey });
         var browsers = Users.ToDictionary(user => user, _ => auth.CreateBrowser());
         foreach (var (user, browser) in browsers)
         {

@@ -33,7 +33,7 @@ public sealed class WorkspaceNetworkTests : IAsyncLifetime
         var authPort = TestNetwork.FreePort();
         await using var control = new ControlHost(port: controlPort);
         await using var auth = AuthTestHost.Create($"http://127.0.0.1:{controlPort}/",
-            new Dictionary<string, string?> { ["ControlApi:ApiKey"] = control.Data.ApiKey });
+            new Dictionary<string, string?> { ["ControlClient:ApiKey"] = control.Data.ApiKey });
         auth.UseKestrel(authPort);
         auth.StartServer();
         using var alice = AuthTestHost.CreateLoopbackBrowser(authPort);

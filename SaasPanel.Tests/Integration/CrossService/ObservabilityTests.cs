@@ -33,7 +33,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
         await using var control = new ControlHost(settings: new Dictionary<string, string?> { ["Reconciler:SweepInterval"] = "00:10:00" },
             configure: _controlTelemetry.AddTo, port: controlPort);
         await using var auth = AuthTestHost.Create($"http://127.0.0.1:{controlPort}/",
-            new Dictionary<string, string?> { ["ControlApi:ApiKey"] = control.Data.ApiKey }, _authTelemetry.AddTo);
+            new Dictionary<string, string?> { ["ControlClient:ApiKey"] = control.Data.ApiKey }, _authTelemetry.AddTo);
         using var browser = auth.CreateBrowser();
 
         Assert.Equal(HttpStatusCode.Redirect, (await browser.RegisterAsync(User, $"{User}@example.com", "password1")).StatusCode);

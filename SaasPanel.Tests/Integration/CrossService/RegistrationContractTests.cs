@@ -196,7 +196,7 @@ public sealed class RegistrationContractTests(RegistrationContractTests.Hosts ho
             Control = new ControlHost(settings: new Dictionary<string, string?> { ["Reconciler:Parallelism"] = "2" }, port: port);
             Auth = AuthTestHost.Create($"http://127.0.0.1:{port}/", new Dictionary<string, string?>
             {
-                ["ControlApi:ApiKey"] = Control.Data.ApiKey,
+                ["ControlClient:ApiKey"] = Control.Data.ApiKey,
                 ["Admin:Email"] = "root@example.com",
             });
             _ = Auth.Server;

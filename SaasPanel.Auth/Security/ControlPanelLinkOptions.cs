@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SaasPanel.Auth.Security;
 
-/// <summary>Where the operator panel (Control) is (section <c>Panel</c>; the AppHost passes it).</summary>
-public sealed class PanelOptions
+/// <summary>Where the operator panel (Control) is, for its link and its sign-in round trip (section <c>ControlPanel</c>; the AppHost passes it).</summary>
+public sealed class ControlPanelLinkOptions
 {
-    public const string SectionName = "Panel";
+    public const string SectionName = "ControlPanel";
 
     [Required]
     public Uri Url { get; set; } = new("http://localhost:5001");
