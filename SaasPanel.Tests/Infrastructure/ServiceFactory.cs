@@ -66,7 +66,6 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
         builder.UseSetting("Runtime:InstanceId", InstanceId);
         builder.UseSetting("Runtime:Templates:userapp:Image", DockerTestEngine.UserAppImageTag);
         builder.UseSetting("Runtime:Templates:static:Image", DockerTestEngine.StaticImageTag);
-        builder.UseSetting("ControlApi:ApiKey", ApiKey);
         builder.UseSetting("ApiAccess:ApiKey", ApiKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -81,6 +80,9 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
         await base.DisposeAsync();
         if (data is null)
         {
+            // A Control creates its network at start, even with no workspace: nothing of its instance stays on the engine.
+            using var docker = DockerTestEngine.CreateClient();
+            await DockerTestEngine.RemoveInstanceAsync(docker, InstanceId);
             Data.Delete();
         }
     }
