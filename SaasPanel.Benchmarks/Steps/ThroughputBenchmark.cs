@@ -1,6 +1,8 @@
 using SaasPanel.Benchmarks.Load;
+using SaasPanel.Benchmarks.Machine;
 using SaasPanel.Benchmarks.Panel;
 using SaasPanel.Contracts;
+using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Benchmarks.Steps;
 
@@ -29,9 +31,13 @@ internal static class ThroughputBenchmark
         (results.GatewayRps, results.GatewayP50Ms, results.GatewayP99Ms) = (gateway.RequestsPerSecond, gateway.P50Ms, gateway.P99Ms);
 
         var endpoint = new Uri(route.Endpoint!);
+        // The endpoint Control reported must be this run's own container on its own network before any load goes there.
+        var network = WorkspaceLabels.IsolatedNetworkName(panel.InstanceId);
+        var ownAddress = await DockerCli.RunAsync(["inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}",
+            WorkspaceLabels.ContainerName(panel.InstanceId, UserName)], cancellationToken);
         var direct = await MeasureAsync("container", endpoint,
             new Dictionary<string, string> { [Headers.GatewaySecret] = route.GatewaySecret!, [Headers.ForwardedPrefix] = prefix }, load,
-            cancellationToken);
+            cancellationToken, ownAddress);
         (results.DirectRps, results.DirectP50Ms, results.DirectP99Ms) = (direct.RequestsPerSecond, direct.P50Ms, direct.P99Ms);
 
         await using var nginx = await NginxProxy.StartAsync(UserName, endpoint.Authority, route.GatewaySecret!, cancellationToken);
@@ -40,10 +46,10 @@ internal static class ThroughputBenchmark
     }
 
     private static async Task<LoadResult> MeasureAsync(string name, Uri url, Dictionary<string, string> headers, LoadProfile load,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? ownContainerAddress = null)
     {
-        await Wrk.RunAsync(url, headers, load, load.WarmUp, cancellationToken);
-        var result = await Wrk.RunAsync(url, headers, load, load.Duration, cancellationToken);
+        await Wrk.RunAsync(url, headers, load, load.WarmUp, cancellationToken, ownContainerAddress);
+        var result = await Wrk.RunAsync(url, headers, load, load.Duration, cancellationToken, ownContainerAddress);
         ProgressLog.Detail($"{name}: {result}");
         if (result.FailedResponses > 0)
         {
