@@ -63,7 +63,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
     /// </summary>
     private async Task<string> EnsureNetworkAsync(bool egress, CancellationToken cancellationToken)
     {
-        var name = egress ? WorkspaceLabels.EgressNetworkName(_options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(_options.InstanceId);
+        var name = NetworkName(egress);
         await _networkLock.WaitAsync(cancellationToken);
         try
         {
@@ -101,6 +101,10 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
             _networkLock.Release();
         }
     }
+
+    /// <summary>The network a workspace joins: the internal one, or the routed one of templates that allow egress.</summary>
+    private string NetworkName(bool egress) =>
+        egress ? WorkspaceLabels.EgressNetworkName(_options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(_options.InstanceId);
 
     private Task CreateNetworkAsync(string name, bool egress, CancellationToken cancellationToken) =>
         TraceAsync("docker network create", () => Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
@@ -469,7 +473,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
             return null;
         }
 
-        var network = template.Egress ? WorkspaceLabels.EgressNetworkName(_options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(_options.InstanceId);
+        var network = NetworkName(template.Egress);
         return Lookup(networks, network)?.IPAddress is { Length: > 0 } address && IPAddress.TryParse(address, out var ip)
             ? new WorkspaceEndpoint(new UriBuilder(Uri.UriSchemeHttp, ip.ToString(), template.Port).Uri.GetLeftPart(UriPartial.Authority))
             : null;
