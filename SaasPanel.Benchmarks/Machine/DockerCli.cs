@@ -34,4 +34,8 @@ internal static class DockerCli
 
         return (await output).Trim();
     }
+
+    /// <summary>The container's IPv4 address on the network (as <c>docker inspect</c> reports it).</summary>
+    public static Task<string> AddressOnAsync(string container, string network, CancellationToken cancellationToken) =>
+        RunAsync(["inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", container], cancellationToken);
 }

@@ -49,8 +49,7 @@ internal sealed class DockerRunBaseline(string instanceId, string image, Benchma
             ],
             cancellationToken);
         var asking = Stopwatch.GetTimestamp();
-        var address = await DockerCli.RunAsync(
-            ["inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", containerId], cancellationToken);
+        var address = await DockerCli.AddressOnAsync(containerId, network, cancellationToken);
         var asked = Stopwatch.GetElapsedTime(asking);
         var url = new UriBuilder(Uri.UriSchemeHttp, address, WorkspaceContainer.Port).Uri;
         await Poll.UntilOkAsync(_http, () => new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { Headers.GatewaySecret, secret } } },

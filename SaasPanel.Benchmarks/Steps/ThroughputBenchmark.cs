@@ -33,8 +33,7 @@ internal static class ThroughputBenchmark
         var endpoint = new Uri(route.Endpoint!);
         // The endpoint Control reported must be this run's own container on its own network before any load goes there.
         var network = WorkspaceLabels.IsolatedNetworkName(panel.InstanceId);
-        var ownAddress = await DockerCli.RunAsync(["inspect", "--format", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}",
-            WorkspaceLabels.ContainerName(panel.InstanceId, UserName)], cancellationToken);
+        var ownAddress = await DockerCli.AddressOnAsync(WorkspaceLabels.ContainerName(panel.InstanceId, UserName), network, cancellationToken);
         var direct = await MeasureAsync("container", endpoint,
             new Dictionary<string, string> { [Headers.GatewaySecret] = route.GatewaySecret!, [Headers.ForwardedPrefix] = prefix }, load,
             cancellationToken, ownAddress);
