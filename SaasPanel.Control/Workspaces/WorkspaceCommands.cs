@@ -80,8 +80,7 @@ public sealed class WorkspaceCommands(
             return await ProvisionExistingAsync(winner, email, template, caller, cancellationToken);
         }
 
-        await ChangedAsync(userName, cancellationToken);
-        return new CommandResult(CommandOutcome.Created, workspace);
+        return new CommandResult(CommandOutcome.Created, await ChangedAsync(userName, cancellationToken) ?? workspace);
     }
 
     private async Task<CommandResult> ProvisionExistingAsync(Workspace existing, string email, string? template, Caller caller,
@@ -106,7 +105,6 @@ public sealed class WorkspaceCommands(
         }.OfType<string>());
         existing.Email = email;
         existing.Template = newTemplate;
-        existing.Generation++;
         existing.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Workspaces.Where(w => w.Id == existing.Id).ExecuteUpdateAsync(update => update
@@ -117,8 +115,7 @@ public sealed class WorkspaceCommands(
         AuditLog.Record(db, clock, caller.Actor, "update", existing.UserName, "ok", change, caller.Source);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await ChangedAsync(existing.UserName, cancellationToken);
-        return new CommandResult(CommandOutcome.Unchanged, existing);
+        return new CommandResult(CommandOutcome.Unchanged, await ChangedAsync(existing.UserName, cancellationToken) ?? existing);
     }
 
     public Task<CommandResult> StartAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
@@ -172,22 +169,26 @@ public sealed class WorkspaceCommands(
                 continue;
             }
 
-            await ChangedAsync(userName, cancellationToken);
-            return new CommandResult(CommandOutcome.Accepted, workspace);
+            return new CommandResult(CommandOutcome.Accepted, await ChangedAsync(userName, cancellationToken) ?? workspace);
         }
     }
 
     private Task<Workspace?> FindAsync(string userName, CancellationToken cancellationToken) =>
         db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
 
-    /// <summary>Publishes the row as it is now (its generation as stored) and wakes the reconciler.</summary>
-    private async Task ChangedAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes the row as it is now (its generation as stored, the one place that counts it), wakes the reconciler
+    /// and returns that row; null if it is gone already.
+    /// </summary>
+    private async Task<Workspace?> ChangedAsync(string userName, CancellationToken cancellationToken)
     {
-        if (await FindAsync(userName, cancellationToken) is { } current)
+        var current = await FindAsync(userName, cancellationToken);
+        if (current is not null)
         {
             feed.Publish(WorkspaceChanges.From(current));
         }
 
         reconciler.Wake(userName);
+        return current;
     }
 }
