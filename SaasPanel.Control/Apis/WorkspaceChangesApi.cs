@@ -34,7 +34,7 @@ public static class WorkspaceChangesApi
     }
 
     public static Results<ServerSentEventsResult<string>, ValidationProblem> Stream(HttpContext http, ControlDbContext db,
-        WorkspaceChangeFeed feed, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, string? users = null)
+        WorkspaceChangeFeed feed, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, TimeProvider clock, string? users = null)
     {
         var names = users?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         var invalid = names?.FirstOrDefault(name => UserNames.Validate(name) is not null);
@@ -52,7 +52,7 @@ public static class WorkspaceChangesApi
         // Ends when Control stops too: an open stream (the gateway keeps one) would otherwise hold up the shutdown.
         var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         http.Response.RegisterForDispose(stopping);
-        return TypedResults.ServerSentEvents(EventsAsync(db, feed, subscriber, stopping.Token));
+        return TypedResults.ServerSentEvents(EventsAsync(db, feed, subscriber, clock, stopping.Token));
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public static class WorkspaceChangesApi
     /// state, so one seen twice does no harm.
     /// </summary>
     private static async IAsyncEnumerable<SseItem<string>> EventsAsync(ControlDbContext db, WorkspaceChangeFeed feed, Subscriber subscriber,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        TimeProvider clock, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = feed.Subscribe();
         var rows = db.Workspaces.AsNoTracking();
@@ -82,7 +82,7 @@ public static class WorkspaceChangesApi
         yield return new SseItem<string>("{}", WorkspaceChangeEvent.ReadyEventType);
 
         var totalsDue = false;
-        var totalsSent = DateTime.UtcNow;
+        var totalsSent = clock.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
             bool available;
@@ -115,10 +115,10 @@ public static class WorkspaceChangesApi
             }
 
             totalsDue |= changed && subscriber.WithTotals;
-            if (totalsDue && (!changed || DateTime.UtcNow - totalsSent >= TotalsInterval))
+            if (totalsDue && (!changed || clock.GetElapsedTime(totalsSent) >= TotalsInterval))
             {
                 yield return subscriber.Totals(await CountAsync(db, cancellationToken));
-                (totalsDue, totalsSent) = (false, DateTime.UtcNow);
+                (totalsDue, totalsSent) = (false, clock.GetTimestamp());
             }
             else if (!changed && !totalsDue)
             {
