@@ -28,6 +28,7 @@ internal static class ApplicationServiceExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DockerEngine>();
+        builder.Services.AddSingleton<WorkspaceVolumes>();
         builder.Services.AddSingleton<IWorkspaceRuntime, DockerWorkspaceRuntime>();
         builder.Services.AddSingleton<WorkspaceChangeFeed>();
         builder.Services.AddSingleton<WorkspaceReadinessProbe>();

@@ -18,10 +18,10 @@ namespace SaasPanel.Control.Runtime;
 /// installation's network (no traffic between containers, no route out unless the template allows egress),
 /// reached at their address on it; their files on a named volume that outlives the container.
 /// </summary>
-internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadinessProbe probe, IOptions<RuntimeOptions> options)
+internal sealed class DockerWorkspaceRuntime(
+    DockerEngine engine, WorkspaceReadinessProbe probe, WorkspaceVolumes volumes, IOptions<RuntimeOptions> options)
     : IWorkspaceRuntime
 {
-    private const string ContainerUser = "10001:10001";
     private const string IccOption = "com.docker.network.bridge.enable_icc";
 
     private readonly RuntimeOptions _options = options.Value;
@@ -33,13 +33,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
 
     private Dictionary<string, IDictionary<string, bool>> InstanceFilter(string? type = null, string? userName = null)
     {
-        var labels = new Dictionary<string, bool> { [$"{WorkspaceLabels.Instance}={_options.InstanceId}"] = true };
-        if (userName is not null)
-        {
-            labels[$"{WorkspaceLabels.User}={userName}"] = true;
-        }
-
-        var filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels };
+        var filters = WorkspaceLabels.InstanceFilter(_options.InstanceId, userName);
         if (type is not null)
         {
             filters["type"] = new Dictionary<string, bool> { [type] = true };
@@ -67,7 +61,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
         await _networkLock.WaitAsync(cancellationToken);
         try
         {
-            var existing = await TraceAsync("docker network ls", () => Docker.Networks.ListNetworksAsync(new NetworksListParameters
+            var existing = await EngineTrace.TraceAsync("docker network ls", () => Docker.Networks.ListNetworksAsync(new NetworksListParameters
             {
                 Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
             }, cancellationToken));
@@ -81,7 +75,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
 
             foreach (var network in named)
             {
-                if (Lookup(network.Labels, WorkspaceLabels.Instance) != _options.InstanceId)
+                if (WorkspaceLabels.Find(network.Labels, WorkspaceLabels.Instance) != _options.InstanceId)
                 {
                     throw new WorkspaceRuntimeException(
                         $"A network named {name} exists that this SaasPanel installation does not own; rename or remove it.");
@@ -91,7 +85,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
             // Duplicates of our own (left by an older version's race): keep the oldest, remove the empty rest.
             foreach (var duplicate in named.Skip(1).Where(n => n.Containers is not { Count: > 0 }))
             {
-                await TraceAsync("docker network rm", () => Docker.Networks.DeleteNetworkAsync(duplicate.ID, cancellationToken));
+                await EngineTrace.TraceAsync("docker network rm", () => Docker.Networks.DeleteNetworkAsync(duplicate.ID, cancellationToken));
             }
 
             return name;
@@ -107,7 +101,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
         egress ? WorkspaceLabels.EgressNetworkName(_options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(_options.InstanceId);
 
     private Task CreateNetworkAsync(string name, bool egress, CancellationToken cancellationToken) =>
-        TraceAsync("docker network create", () => Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        EngineTrace.TraceAsync("docker network create", () => Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
         {
             Name = name,
             Driver = "bridge",
@@ -121,7 +115,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
     public async Task<string> ResolveImageAsync(string template, CancellationToken cancellationToken)
     {
         var image = Template(template).Image;
-        return (await TraceAsync("docker image inspect", () => Docker.Images.InspectImageAsync(image, cancellationToken))).ID;
+        return (await EngineTrace.TraceAsync("docker image inspect", () => Docker.Images.InspectImageAsync(image, cancellationToken))).ID;
     }
 
     private WorkspaceTemplate Template(string name) =>
@@ -129,15 +123,15 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
 
     public async Task<IReadOnlyList<WorkspaceInstance>> ListAsync(string? userName, CancellationToken cancellationToken)
     {
-        var containers = await TraceAsync("docker ps", () => Docker.Containers.ListContainersAsync(
+        var containers = await EngineTrace.TraceAsync("docker ps", () => Docker.Containers.ListContainersAsync(
             new ContainersListParameters { All = true, Filters = InstanceFilter(userName: userName) }, cancellationToken), userName: userName);
         return containers
             .Where(c => c.Labels.ContainsKey(WorkspaceLabels.User))
             .Select(c => new WorkspaceInstance(
                 c.ID,
                 c.Labels[WorkspaceLabels.User],
-                Lookup(c.Labels, WorkspaceLabels.Template) ?? "",
-                ParseGeneration(c.Labels),
+                WorkspaceLabels.Find(c.Labels, WorkspaceLabels.Template) ?? "",
+                WorkspaceLabels.GenerationOf(c.Labels),
                 c.ImageID,
                 c.State == "running",
                 c.Status,
@@ -166,7 +160,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
         {
             // Ensured on every create, so a network someone removed is back before the container needs it.
             var network = await EnsureNetworkAsync(template.Egress, cancellationToken);
-            var created = await TraceAsync("docker create",
+            var created = await EngineTrace.TraceAsync("docker create",
                 () => Docker.Containers.CreateContainerAsync(CreateParameters(name, network, template, spec), cancellationToken),
                 userName: spec.UserName);
             return await InspectAsync(created.ID, cancellationToken)
@@ -177,8 +171,8 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
             // Someone (an earlier run that crashed, a parallel pass) created it already: adopt it only if it is ours.
             var existing = await InspectContainerAsync(name, cancellationToken);
             var labels = existing.Config.Labels ?? new Dictionary<string, string>();
-            if (Lookup(labels, WorkspaceLabels.Instance) != _options.InstanceId
-                || Lookup(labels, WorkspaceLabels.User) != spec.UserName)
+            if (WorkspaceLabels.Find(labels, WorkspaceLabels.Instance) != _options.InstanceId
+                || WorkspaceLabels.Find(labels, WorkspaceLabels.User) != spec.UserName)
             {
                 throw new WorkspaceRuntimeException(
                     $"A container named {name} exists that this SaasPanel installation does not own; rename or remove it.");
@@ -190,30 +184,15 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
 
     private CreateContainerParameters CreateParameters(string name, string network, WorkspaceTemplate template, WorkspaceSpec spec)
     {
-        var labels = new Dictionary<string, string>
-        {
-            [WorkspaceLabels.Managed] = "true",
-            [WorkspaceLabels.Instance] = _options.InstanceId,
-            [WorkspaceLabels.User] = spec.UserName,
-            [WorkspaceLabels.Generation] = spec.Generation.ToString(CultureInfo.InvariantCulture),
-            [WorkspaceLabels.Template] = spec.Template,
-        };
-        var memoryBytes = (template.MemoryLimitMb ?? _options.MemoryLimitMb) * 1024L * 1024L;
-        var tmpSizeMb = template.TmpSizeMb ?? _options.TmpSizeMb;
-        IEnumerable<string> identity =
-        [
-            $"{WorkspaceEnvironment.UserName}={spec.UserName}",
-            $"{WorkspaceEnvironment.Email}={spec.Email}",
-            $"{WorkspaceEnvironment.GatewaySecret}={spec.GatewaySecret}",
-            $"{WorkspaceEnvironment.WorkspaceDirectory}={WorkspaceContainer.Directory}",
-        ];
+        var settings = WorkspaceContainerSettings.For(_options, template, spec);
+        var labels = new Dictionary<string, string>(settings.Labels);
         return new CreateContainerParameters
         {
             Name = name,
             Image = spec.ImageId,
-            User = ContainerUser,
+            User = WorkspaceContainerSettings.User,
             Labels = labels,
-            Env = template.Environment.Select(e => $"{e.Key}={e.Value}").Concat(identity).ToList(),
+            Env = settings.Environment.ToList(),
             // No published port: the gateway dials the container's address on the installation's network.
             NetworkingConfig = new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new() } },
             HostConfig = new HostConfig
@@ -222,17 +201,19 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
                 ReadonlyRootfs = template.ReadOnlyRoot,
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
-                Memory = memoryBytes,
-                MemorySwap = memoryBytes,
-                NanoCPUs = (long)((template.CpuLimit ?? _options.CpuLimit) * 1_000_000_000),
-                PidsLimit = template.PidsLimit ?? _options.PidsLimit,
-                Tmpfs = tmpSizeMb > 0 ? new Dictionary<string, string> { ["/tmp"] = $"rw,noexec,nosuid,size={tmpSizeMb}m" } : null,
+                Memory = settings.MemoryBytes,
+                MemorySwap = settings.MemoryBytes,
+                NanoCPUs = settings.NanoCpus,
+                PidsLimit = settings.PidsLimit,
+                Tmpfs = settings.TmpSizeMb > 0
+                    ? new Dictionary<string, string> { ["/tmp"] = $"rw,noexec,nosuid,size={settings.TmpSizeMb}m" }
+                    : null,
                 Mounts =
                 [
                     new Mount
                     {
                         Type = "volume",
-                        Source = VolumeName(spec.UserName),
+                        Source = settings.VolumeName,
                         Target = WorkspaceContainer.Directory,
                         VolumeOptions = new VolumeOptions { Labels = labels },
                     },
@@ -248,18 +229,16 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
         };
     }
 
-    private string VolumeName(string userName) => WorkspaceLabels.ContainerName(_options.InstanceId, userName) + "-workspace";
-
     public Task StartAsync(string containerId, CancellationToken cancellationToken) =>
-        TraceAsync("docker start", () => Docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken),
+        EngineTrace.TraceAsync("docker start", () => Docker.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken),
             containerId);
 
     public Task StopAsync(string containerId, CancellationToken cancellationToken) =>
-        TraceAsync("docker stop", () => Docker.Containers.StopContainerAsync(containerId,
+        EngineTrace.TraceAsync("docker stop", () => Docker.Containers.StopContainerAsync(containerId,
             new ContainerStopParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
 
     public Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
-        TraceAsync("docker restart", () => Docker.Containers.RestartContainerAsync(containerId,
+        EngineTrace.TraceAsync("docker restart", () => Docker.Containers.RestartContainerAsync(containerId,
             new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
 
     public Task<bool> WaitUntilReadyAsync(WorkspaceInstance container, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -271,7 +250,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
     {
         try
         {
-            await TraceAsync("docker rm", () => Docker.Containers.RemoveContainerAsync(containerId,
+            await EngineTrace.TraceAsync("docker rm", () => Docker.Containers.RemoveContainerAsync(containerId,
                 new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken), containerId);
         }
         catch (DockerContainerNotFoundException)
@@ -284,28 +263,9 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
         }
     }
 
-    public async Task RemoveDataAsync(string userName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await TraceAsync("docker volume rm", () => Docker.Volumes.RemoveAsync(VolumeName(userName), force: true, cancellationToken),
-                userName: userName);
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            // No volume: nothing to remove.
-        }
-    }
+    public Task RemoveDataAsync(string userName, CancellationToken cancellationToken) => volumes.RemoveAsync(userName, cancellationToken);
 
-    public async Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken)
-    {
-        var volumes = await TraceAsync("docker volume ls",
-            () => Docker.Volumes.ListAsync(new VolumesListParameters { Filters = InstanceFilter() }, cancellationToken));
-        return (volumes.Volumes ?? [])
-            .Select(v => Lookup(v.Labels, WorkspaceLabels.User))
-            .OfType<string>()
-            .ToList();
-    }
+    public Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken) => volumes.ListUsersAsync(cancellationToken);
 
     public async IAsyncEnumerable<string> GetLogsAsync(string containerId, int tail, bool follow,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -319,61 +279,17 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
             Tail = tail.ToString(CultureInfo.InvariantCulture),
         };
         // The span covers opening the stream only: following it lasts as long as the reader stays.
-        using var stream = await TraceAsync("docker logs",
+        using var stream = await EngineTrace.TraceAsync("docker logs",
             () => Docker.Containers.GetContainerLogsAsync(containerId, tty: false, parameters, cancellationToken), containerId);
 
-        var buffer = new byte[16 * 1024];
-        var pending = new StringBuilder();
-        while (true)
+        await foreach (var line in EngineStreams.ReadLinesAsync(stream, cancellationToken))
         {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
-            if (read.EOF)
-            {
-                break;
-            }
-
-            pending.Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
-            var text = pending.ToString();
-            var lastNewLine = text.LastIndexOf('\n');
-            if (lastNewLine < 0)
-            {
-                continue;
-            }
-
-            foreach (var line in text[..lastNewLine].Split('\n'))
-            {
-                yield return line.TrimEnd('\r');
-            }
-
-            pending.Clear().Append(text[(lastNewLine + 1)..]);
-        }
-
-        if (pending.Length > 0)
-        {
-            yield return pending.ToString();
+            yield return line;
         }
     }
 
-    public async Task<WorkspaceStats> GetStatsAsync(string containerId, CancellationToken cancellationToken)
-    {
-        ContainerStatsResponse? stats = null;
-        await TraceAsync("docker stats", () => Docker.Containers.GetContainerStatsAsync(containerId,
-            new ContainerStatsParameters { Stream = false }, new SynchronousProgress<ContainerStatsResponse>(s => stats = s), cancellationToken),
-            containerId);
-        if (stats is null)
-        {
-            throw new WorkspaceRuntimeException($"The engine returned no statistics for container {containerId}.");
-        }
-
-        var cpuDelta = (double)stats.CPUStats.CPUUsage.TotalUsage - stats.PreCPUStats.CPUUsage.TotalUsage;
-        var systemDelta = (double)stats.CPUStats.SystemUsage - stats.PreCPUStats.SystemUsage;
-        var cpus = stats.CPUStats.OnlineCPUs > 0 ? stats.CPUStats.OnlineCPUs : 1;
-        var cpuPercent = systemDelta > 0 && cpuDelta > 0 ? cpuDelta / systemDelta * cpus * 100 : 0;
-        // As `docker stats` does: page cache is reclaimable, so it is not counted as used.
-        var cache = Math.Max(Lookup(stats.MemoryStats.Stats, "total_inactive_file"), Lookup(stats.MemoryStats.Stats, "inactive_file"));
-        var memory = (long)(stats.MemoryStats.Usage - Math.Min(cache, stats.MemoryStats.Usage));
-        return new WorkspaceStats(Math.Round(cpuPercent, 2), memory, (long)stats.MemoryStats.Limit, (int)stats.PidsStats.Current);
-    }
+    public Task<WorkspaceStats> GetStatsAsync(string containerId, CancellationToken cancellationToken) =>
+        EngineStreams.ReadStatsAsync(Docker, containerId, cancellationToken);
 
     public async IAsyncEnumerable<WorkspaceInstanceEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -397,7 +313,7 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
         yield return WorkspaceInstanceEvent.Connected;
         await foreach (var message in events.Reader.ReadAllAsync(cancellationToken))
         {
-            if (message.Actor is { } actor && Lookup(actor.Attributes, WorkspaceLabels.User) is { } user)
+            if (message.Actor is { } actor && WorkspaceLabels.Find(actor.Attributes, WorkspaceLabels.User) is { } user)
             {
                 yield return new WorkspaceInstanceEvent(message.Action, actor.ID, user);
             }
@@ -407,55 +323,27 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>
-        TraceAsync("docker ping", () => Docker.System.PingAsync(cancellationToken));
+        EngineTrace.TraceAsync("docker ping", () => Docker.System.PingAsync(cancellationToken));
 
     public async Task<EngineInfo> GetEngineInfoAsync(CancellationToken cancellationToken)
     {
-        var info = await TraceAsync("docker info", () => Docker.System.GetSystemInfoAsync(cancellationToken));
-        var version = await TraceAsync("docker version", () => Docker.System.GetVersionAsync(cancellationToken));
+        var info = await EngineTrace.TraceAsync("docker info", () => Docker.System.GetSystemInfoAsync(cancellationToken));
+        var version = await EngineTrace.TraceAsync("docker version", () => Docker.System.GetVersionAsync(cancellationToken));
         return new EngineInfo(engine.Endpoint, info.ServerVersion, version.APIVersion, info.OperatingSystem,
             (int)info.NCPU, info.MemTotal, (int)info.ContainersRunning);
     }
 
     private Task<ContainerInspectResponse> InspectContainerAsync(string containerIdOrName, CancellationToken cancellationToken) =>
-        TraceAsync("docker inspect", () => Docker.Containers.InspectContainerAsync(containerIdOrName, cancellationToken), containerIdOrName);
-
-    /// <summary>
-    /// Runs one engine call in a client span named after the matching <c>docker</c> command, so every call
-    /// shows in the trace of the reconcile or request that made it. Docker.DotNet has no instrumentation of its own.
-    /// </summary>
-    private static async Task<T> TraceAsync<T>(string command, Func<Task<T>> call, string? containerId = null, string? userName = null)
-    {
-        using var activity = ControlTelemetry.ActivitySource.StartActivity(command, ActivityKind.Client);
-        activity?.SetTag("container.id", containerId);
-        activity?.SetTag(TelemetryConventions.UserTag, userName);
-        try
-        {
-            return await call();
-        }
-        catch (Exception ex)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            activity?.SetTag("error.type", ex.GetType().FullName);
-            throw;
-        }
-    }
-
-    private static Task TraceAsync(string command, Func<Task> call, string? containerId = null, string? userName = null) =>
-        TraceAsync(command, async () =>
-        {
-            await call();
-            return true;
-        }, containerId, userName);
+        EngineTrace.TraceAsync("docker inspect", () => Docker.Containers.InspectContainerAsync(containerIdOrName, cancellationToken), containerIdOrName);
 
     private WorkspaceInstance ToWorkspaceInstance(ContainerInspectResponse container)
     {
         var labels = container.Config.Labels ?? new Dictionary<string, string>();
         return new WorkspaceInstance(
             container.ID,
-            Lookup(labels, WorkspaceLabels.User) ?? "",
-            Lookup(labels, WorkspaceLabels.Template) ?? "",
-            ParseGeneration(labels),
+            WorkspaceLabels.Find(labels, WorkspaceLabels.User) ?? "",
+            WorkspaceLabels.Find(labels, WorkspaceLabels.Template) ?? "",
+            WorkspaceLabels.GenerationOf(labels),
             container.Image,
             container.State.Running,
             container.State.Status,
@@ -468,27 +356,15 @@ internal sealed class DockerWorkspaceRuntime(DockerEngine engine, WorkspaceReadi
     /// <summary>The container's address on the installation's network and its template's port; null while it has none.</summary>
     private WorkspaceEndpoint? EndpointOf(IDictionary<string, string> labels, IDictionary<string, EndpointSettings>? networks)
     {
-        if (_options.FindTemplate(Lookup(labels, WorkspaceLabels.Template)) is not { } template)
+        if (_options.FindTemplate(WorkspaceLabels.Find(labels, WorkspaceLabels.Template)) is not { } template)
         {
             return null;
         }
 
         var network = NetworkName(template.Egress);
-        return Lookup(networks, network)?.IPAddress is { Length: > 0 } address && IPAddress.TryParse(address, out var ip)
+        return WorkspaceLabels.Find(networks, network)?.IPAddress is { Length: > 0 } address && IPAddress.TryParse(address, out var ip)
             ? new WorkspaceEndpoint(new UriBuilder(Uri.UriSchemeHttp, ip.ToString(), template.Port).Uri.GetLeftPart(UriPartial.Authority))
             : null;
-    }
-
-    private static int ParseGeneration(IDictionary<string, string> labels) =>
-        int.TryParse(Lookup(labels, WorkspaceLabels.Generation), CultureInfo.InvariantCulture, out var generation) ? generation : 0;
-
-    private static TValue? Lookup<TValue>(IDictionary<string, TValue>? values, string key) =>
-        values is not null && values.TryGetValue(key, out var value) ? value : default;
-
-    /// <summary>Unlike <see cref="Progress{T}"/>, reports on the caller's thread, in order.</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SaasPanel.Control.Runtime;
 
 /// <summary>The labels on everything Control creates on the engine; the only way it recognises its own.</summary>
@@ -9,11 +11,42 @@ public static class WorkspaceLabels
     public const string Generation = "saaspanel.generation";
     public const string Template = "saaspanel.template";
 
+    /// <summary>
+    /// The swarm node label <c>saaspanel.image.&lt;image id hex&gt;=true</c>: the node holds that image (there is no
+    /// registry; <c>scripts/swarm-lab fill</c> loads it and sets the label), so workspaces on it may run there.
+    /// </summary>
+    public const string NodeImagePrefix = "saaspanel.image.";
+
     public static string ContainerName(string instanceId, string userName) => $"saaspanel-{instanceId}-{userName}";
+
+    /// <summary>The workspace's files: a named volume that outlives its container.</summary>
+    public static string VolumeName(string instanceId, string userName) => ContainerName(instanceId, userName) + "-workspace";
 
     /// <summary>The installation's network for workspaces: no route out, no traffic between containers.</summary>
     public static string IsolatedNetworkName(string instanceId) => $"saaspanel-{instanceId}-workspaces";
 
     /// <summary>The network of templates that allow egress: routed out, still no traffic between containers.</summary>
     public static string EgressNetworkName(string instanceId) => $"saaspanel-{instanceId}-egress";
+
+    /// <summary>The node label key that says a node holds the image <paramref name="imageId"/> (<c>sha256:…</c>).</summary>
+    public static string NodeImageLabel(string imageId) =>
+        NodeImagePrefix + (imageId.StartsWith("sha256:", StringComparison.Ordinal) ? imageId["sha256:".Length..] : imageId);
+
+    /// <summary>The engine's filter for everything labelled with this instance id (and, if given, this user).</summary>
+    public static Dictionary<string, IDictionary<string, bool>> InstanceFilter(string instanceId, string? userName = null)
+    {
+        var labels = new Dictionary<string, bool> { [$"{Instance}={instanceId}"] = true };
+        if (userName is not null)
+        {
+            labels[$"{User}={userName}"] = true;
+        }
+
+        return new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels };
+    }
+
+    public static int GenerationOf(IDictionary<string, string> labels) =>
+        int.TryParse(Find(labels, Generation), CultureInfo.InvariantCulture, out var generation) ? generation : 0;
+
+    public static TValue? Find<TValue>(IDictionary<string, TValue>? values, string key) =>
+        values is not null && values.TryGetValue(key, out var value) ? value : default;
 }
