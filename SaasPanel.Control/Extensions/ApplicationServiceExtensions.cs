@@ -29,7 +29,12 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DockerEngine>();
         builder.Services.AddSingleton<WorkspaceVolumes>();
-        builder.Services.AddSingleton<IWorkspaceRuntime, DockerWorkspaceRuntime>();
+        builder.Services.AddSingleton<DockerWorkspaceRuntime>();
+        builder.Services.AddSingleton<SwarmWorkspaceRuntime>();
+        builder.Services.AddSingleton<IWorkspaceRuntime>(services =>
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RuntimeOptions>>().Value.Engine == RuntimeEngine.Swarm
+                ? services.GetRequiredService<SwarmWorkspaceRuntime>()
+                : services.GetRequiredService<DockerWorkspaceRuntime>());
         builder.Services.AddSingleton<WorkspaceChangeFeed>();
         builder.Services.AddSingleton<WorkspaceReadinessProbe>();
         builder.Services.AddSingleton<ControlTelemetry>();

@@ -16,7 +16,14 @@ public sealed class RuntimeOptions
     [RegularExpression("^[a-z0-9][a-z0-9-]{0,30}$", ErrorMessage = "InstanceId must be 1-31 lowercase letters, digits or dashes.")]
     public string InstanceId { get; set; } = "local";
 
-    /// <summary>The engine's endpoint; empty means <c>DOCKER_HOST</c>, then the default Unix socket.</summary>
+    /// <summary>
+    /// What runs workspaces: <c>docker</c>, one engine's containers; or <c>swarm</c>, services of the Docker Swarm whose
+    /// manager is at <see cref="DockerHost"/> (<c>scripts/swarm-lab up</c> makes one).
+    /// </summary>
+    [EnumDataType(typeof(RuntimeEngine))]
+    public RuntimeEngine Engine { get; set; } = RuntimeEngine.Docker;
+
+    /// <summary>The engine's endpoint (a swarm manager's for <c>swarm</c>); empty means <c>DOCKER_HOST</c>, then the default Unix socket.</summary>
     public string? DockerHost { get; set; }
 
     /// <summary>The apps a workspace can run, by name (<c>Runtime:Templates:&lt;name&gt;</c>).</summary>
@@ -53,6 +60,13 @@ public sealed class RuntimeOptions
     /// <summary>The template of this name, or null when none is configured.</summary>
     public WorkspaceTemplate? FindTemplate(string? name) =>
         Templates.GetValueOrDefault(string.IsNullOrEmpty(name) ? DefaultTemplate : name);
+}
+
+/// <summary>The container engines Control can drive (<c>Runtime:Engine</c>).</summary>
+public enum RuntimeEngine
+{
+    Docker,
+    Swarm,
 }
 
 /// <summary>

@@ -12,7 +12,8 @@ namespace SaasPanel.Tests.Infrastructure;
 /// <summary>
 /// Control in memory on the real engine, with its own instance id, a client holding the API key, and
 /// waits with deadlines. Disposing it removes everything labelled with its instance id. Given a
-/// <c>port</c>, it serves on Kestrel at 127.0.0.1 there, for another service to call over real HTTP.
+/// <c>port</c>, it serves on Kestrel at 127.0.0.1 there, for another service to call over real HTTP. Given a
+/// <c>runtime</c>, it drives that engine (a swarm's manager) instead of the host's.
 /// </summary>
 public sealed class ControlHost : IAsyncDisposable
 {
@@ -21,10 +22,14 @@ public sealed class ControlHost : IAsyncDisposable
     private readonly bool _ownsData;
 
     public ControlHost(ServiceData? data = null, IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IWebHostBuilder>? configure = null, int? port = null)
+        Action<IWebHostBuilder>? configure = null, int? port = null, TestRuntime? runtime = null)
     {
         _ownsData = data is null;
-        Factory = new ServiceFactory<ControlDbContext>("control", settings, data ?? ServiceData.Create("control"), configure: configure);
+        Runtime = runtime ?? new DockerTestRuntime();
+        Docker = Runtime.CreateClient();
+        var merged = Runtime.Settings.Concat(settings ?? new Dictionary<string, string?>())
+            .GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        Factory = new ServiceFactory<ControlDbContext>("control", merged, data ?? ServiceData.Create("control"), configure: configure);
         if (port is { } kestrelPort)
         {
             Factory.UseKestrel(kestrelPort);
@@ -39,7 +44,10 @@ public sealed class ControlHost : IAsyncDisposable
 
     public HttpClient Api { get; }
 
-    public DockerClient Docker { get; } = DockerTestEngine.CreateClient();
+    /// <summary>The engine Control drives, and how a test looks at it.</summary>
+    public TestRuntime Runtime { get; }
+
+    public DockerClient Docker { get; }
 
     public Task<HttpResponseMessage> ProvisionAsync(string user, string? email = null, string? template = null) =>
         Api.PutAsJsonAsync($"/api/workspaces/{user}", new { email = email ?? $"{user}@example.com", template });

@@ -18,6 +18,7 @@ internal static class InstanceCleanup
     {
         var filters = InstanceFilter(instanceId);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+        await RemoveServicesAsync(docker, instanceId, cancellationToken);
         var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filters }, cancellationToken);
         await Parallel.ForEachAsync(containers, parallel, async (container, ct) => await RemoveContainerAsync(docker, container.ID, ct));
 
@@ -34,10 +35,46 @@ internal static class InstanceCleanup
     }
 
     /// <summary>The engine's filter for everything labelled with this instance id.</summary>
-    public static Dictionary<string, IDictionary<string, bool>> InstanceFilter(string instanceId) => new()
+    public static Dictionary<string, IDictionary<string, bool>> InstanceFilter(string instanceId) => WorkspaceLabels.InstanceFilter(instanceId);
+
+    /// <summary>A swarm manager's services of this instance (SwarmWorkspaceRuntime's workspaces); an engine not in a swarm has none.</summary>
+    private static async Task RemoveServicesAsync(DockerClient docker, string instanceId, CancellationToken cancellationToken)
     {
-        ["label"] = new Dictionary<string, bool> { [$"{WorkspaceLabels.Instance}={instanceId}"] = true },
-    };
+        List<SwarmService> services;
+        try
+        {
+            services = (await docker.Swarm.ListServicesAsync(
+                new ServicesListParameters { Filters = new ServiceFilter { Label = [$"{WorkspaceLabels.Instance}={instanceId}"] } }, cancellationToken)).ToList();
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            return;
+        }
+
+        if (services.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var service in services)
+        {
+            try
+            {
+                await docker.Swarm.RemoveServiceAsync(service.ID, cancellationToken);
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Gone already (Control was removing it too).
+            }
+        }
+
+        // Their task containers go with them, a moment later; volumes in use by one cannot be removed before.
+        for (var wait = 0; wait < 100 && (await docker.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = InstanceFilter(instanceId) }, cancellationToken)).Count > 0; wait++)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+    }
 
     private static async Task RemoveContainerAsync(DockerClient docker, string id, CancellationToken cancellationToken)
     {

@@ -10,8 +10,8 @@ using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration.Control;
 
-/// <summary>A workspace's whole life through the API, on the real engine.</summary>
-public sealed class WorkspaceLifecycleTests : IAsyncLifetime
+/// <summary>A workspace's whole life through the API, on a real engine: the host's, and a one-node swarm.</summary>
+public abstract class WorkspaceLifecycleTests(TestRuntime runtime) : IAsyncLifetime
 {
     private static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(30);
     private ControlHost _control = null!;
@@ -19,7 +19,7 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await DockerTestEngine.BuildUserAppImageAsync(CancellationToken.None);
-        _control = new ControlHost();
+        _control = new ControlHost(runtime: runtime);
     }
 
     public async Task DisposeAsync() => await _control.DisposeAsync();
@@ -33,26 +33,29 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.PostAsync("/api/workspaces/alice/stop", null)).StatusCode);
         var stopped = await _control.WaitForStateAsync("alice", WorkspaceState.Stopped, StateTimeout);
-        Assert.False((await _control.Docker.Containers.InspectContainerAsync(running.ContainerId)).State.Running);
+        Assert.False(await runtime.IsRunningAsync(_control.Docker, running.ContainerId!));
 
         Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.PostAsync("/api/workspaces/alice/start", null)).StatusCode);
         var started = await _control.WaitForStateAsync("alice", WorkspaceState.Running, StateTimeout);
         Assert.Equal(running.ContainerId, started.ContainerId);
 
-        var beforeRestart = (await _control.Docker.Containers.InspectContainerAsync(started.ContainerId)).State.StartedAt;
+        var beforeRestart = await StartedAtAsync(started);
         Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.PostAsync("/api/workspaces/alice/restart", null)).StatusCode);
         var restarted = await _control.WaitForStateAsync("alice", WorkspaceState.Running, StateTimeout,
             w => w.RunningSince > started.RunningSince);
-        Assert.NotEqual(beforeRestart, (await _control.Docker.Containers.InspectContainerAsync(restarted.ContainerId)).State.StartedAt);
+        Assert.NotEqual(beforeRestart, await StartedAtAsync(restarted));
         Assert.Equal(HttpStatusCode.OK, await GatewayStatusAsync(restarted));
 
         Assert.Equal(HttpStatusCode.Accepted, (await _control.Api.DeleteAsync("/api/workspaces/alice")).StatusCode);
         await WaitUntilGoneAsync("alice");
-        Assert.Empty(await DockerTestEngine.ListContainersAsync(_control.Docker, _control.Data.InstanceId));
-        Assert.Empty(await DockerTestEngine.ListVolumesAsync(_control.Docker, _control.Data.InstanceId));
-        // The installation's network stays for the next workspace, with nothing attached.
-        var network = Assert.Single(await DockerTestEngine.ListNetworksAsync(_control.Docker, _control.Data.InstanceId));
-        Assert.Empty((await _control.Docker.Networks.InspectNetworkAsync(network.ID)).Containers ?? new Dictionary<string, EndpointResource>());
+        Assert.Empty(await runtime.ListAsync(_control.Docker, _control.Data.InstanceId));
+        await Eventually.AssertAsync(async () => (await DockerTestEngine.ListVolumesAsync(_control.Docker, _control.Data.InstanceId)).Count == 0,
+            StateTimeout, "the workspace's volume to be removed");
+        // The installation's networks (none on swarm) stay for the next workspace, with nothing attached.
+        foreach (var network in await DockerTestEngine.ListNetworksAsync(_control.Docker, _control.Data.InstanceId))
+        {
+            Assert.Empty((await _control.Docker.Networks.InspectNetworkAsync(network.ID)).Containers ?? new Dictionary<string, EndpointResource>());
+        }
 
         var audit = await _control.Api.GetFromJsonAsync<Page<AuditEntry>>("/api/audit?user=alice&pageSize=200", ControlHost.Json);
         var actions = audit!.Items.Select(a => a.Action).ToHashSet();
@@ -61,7 +64,7 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Twenty_concurrent_provisions_of_one_name_make_exactly_one_container()
+    public async Task Twenty_concurrent_provisions_of_one_name_make_exactly_one_workspace_on_the_engine()
     {
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _control.ProvisionAsync("bob")));
 
@@ -69,8 +72,7 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
         await _control.WaitForStateAsync("bob", WorkspaceState.Running, StateTimeout);
         await Task.Delay(TimeSpan.FromSeconds(1));
-        var containers = await DockerTestEngine.ListContainersAsync(_control.Docker, _control.Data.InstanceId);
-        Assert.Single(containers, c => c.Labels[WorkspaceLabels.User] == "bob");
+        Assert.Single(await runtime.ListAsync(_control.Docker, _control.Data.InstanceId), w => w.User == "bob");
     }
 
     [Fact]
@@ -79,12 +81,12 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         await _control.ProvisionAsync("carol");
         var workspace = await _control.WaitForStateAsync("carol", WorkspaceState.Running, StateTimeout);
 
-        var container = await _control.Docker.Containers.InspectContainerAsync(workspace.ContainerId);
+        var container = await _control.Docker.Containers.InspectContainerAsync(await runtime.ContainerOfAsync(_control.Docker, workspace.ContainerId!));
         Assert.Equal("10001:10001", container.Config.User);
         Assert.True(container.HostConfig.ReadonlyRootfs);
         Assert.Equal(["ALL"], container.HostConfig.CapDrop);
         Assert.Empty(container.HostConfig.CapAdd ?? []);
-        Assert.Contains("no-new-privileges", container.HostConfig.SecurityOpt);
+        await AssertNoNewPrivilegesAsync(container);
         Assert.True(container.HostConfig.Memory > 0);
         Assert.True(container.HostConfig.NanoCPUs > 0);
         Assert.True(container.HostConfig.PidsLimit > 0);
@@ -99,6 +101,19 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.DoesNotContain("carol@example.com", await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>
+    /// The kernel's own word that the app cannot gain privileges: on docker the container's security option sets it;
+    /// on swarm (API 1.41 has no such service option) the node's engine default, <c>dockerd --no-new-privileges</c>.
+    /// </summary>
+    private static async Task AssertNoNewPrivilegesAsync(ContainerInspectResponse container)
+    {
+        var status = await File.ReadAllLinesAsync($"/proc/{container.State.Pid}/status");
+        Assert.Contains("NoNewPrivs:\t1", status);
+    }
+
+    private async Task<string> StartedAtAsync(WorkspaceDto workspace) =>
+        (await _control.Docker.Containers.InspectContainerAsync(await runtime.ContainerOfAsync(_control.Docker, workspace.ContainerId!))).State.StartedAt;
 
     /// <summary>The page as the gateway will fetch it: the endpoint plus the secret from the change stream.</summary>
     private async Task<HttpStatusCode> GatewayStatusAsync(WorkspaceDto workspace)
@@ -121,3 +136,7 @@ public sealed class WorkspaceLifecycleTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class DockerWorkspaceLifecycleTests(DockerTestRuntime runtime) : WorkspaceLifecycleTests(runtime), IClassFixture<DockerTestRuntime>;
+
+public sealed class SwarmWorkspaceLifecycleTests(SwarmTestRuntime runtime) : WorkspaceLifecycleTests(runtime), IClassFixture<SwarmTestRuntime>;
