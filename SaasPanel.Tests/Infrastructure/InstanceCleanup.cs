@@ -40,17 +40,14 @@ internal static class InstanceCleanup
     /// <summary>A swarm manager's services of this instance (SwarmWorkspaceRuntime's workspaces); an engine not in a swarm has none.</summary>
     private static async Task RemoveServicesAsync(DockerClient docker, string instanceId, CancellationToken cancellationToken)
     {
-        List<SwarmService> services;
-        try
-        {
-            services = (await docker.Swarm.ListServicesAsync(
-                new ServicesListParameters { Filters = new ServiceFilter { Label = [$"{WorkspaceLabels.Instance}={instanceId}"] } }, cancellationToken)).ToList();
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.ServiceUnavailable)
+        // Docker.DotNet answers a non-manager's 503 with a bare Exception: ask first.
+        if ((await docker.System.GetSystemInfoAsync(cancellationToken)).Swarm is not { ControlAvailable: true })
         {
             return;
         }
 
+        var services = (await docker.Swarm.ListServicesAsync(
+            new ServicesListParameters { Filters = new ServiceFilter { Label = [$"{WorkspaceLabels.Instance}={instanceId}"] } }, cancellationToken)).ToList();
         if (services.Count == 0)
         {
             return;
