@@ -9,8 +9,9 @@ using SaasPanel.Tests.Infrastructure;
 namespace SaasPanel.Benchmarks;
 
 /// <summary>
-/// One benchmark run: starts the whole system through its AppHost, runs the steps in order, and
-/// whatever happens removes everything labelled with the run's instance id, then writes the results.
+/// One benchmark run: starts the whole system through its AppHost, runs the steps in order (a failed one is
+/// reported with its error and the others still run), and whatever happens removes everything labelled with the
+/// run's instance id, then writes the results.
 /// </summary>
 internal static class BenchmarkRun
 {
@@ -27,12 +28,25 @@ internal static class BenchmarkRun
         {
             await using var panel = await PanelHost.StartAsync(options.InstanceId, options.OutputDirectory, cancellationToken);
             var context = new BenchmarkContext(options, panel, results);
-            await ProvisioningBenchmark.RunAsync(context, cancellationToken);
-            await ThroughputBenchmark.RunAsync(context, cancellationToken);
-            await DensityBenchmark.RunAsync(context, cancellationToken);
-            await ReconcileBenchmark.RunAsync(context, cancellationToken);
-            await AdminListBenchmark.RunAsync(context, cancellationToken);
-            exitCode = 0;
+            var failures = await BenchmarkSteps.RunAllAsync(
+                [
+                    Step("provisioning", ProvisioningBenchmark.RunSequentialAsync),
+                    Step("provisioning_concurrent", ProvisioningBenchmark.RunConcurrentAsync),
+                    Step("docker_run_concurrent", ProvisioningBenchmark.RunDockerRunConcurrentAsync),
+                    Step("throughput", ThroughputBenchmark.RunAsync),
+                    Step("density", DensityBenchmark.RunAsync),
+                    Step("reconcile", ReconcileBenchmark.RunAsync),
+                    Step("admin_list", AdminListBenchmark.RunAsync),
+                ],
+                cancellationToken);
+            foreach (var (step, error) in failures)
+            {
+                results.FailedSteps[step] = error;
+            }
+
+            exitCode = failures.Count == 0 ? 0 : 1;
+
+            BenchmarkStep Step(string name, Func<BenchmarkContext, CancellationToken, Task> run) => new(name, ct => run(context, ct));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -40,6 +54,8 @@ internal static class BenchmarkRun
         }
         catch (Exception ex)
         {
+            // The system did not start (or stop): no step could run, which the table shows as not measured.
+            results.FailedSteps["system"] = ex.GetBaseException().Message;
             ProgressLog.Step($"failed: {ex}");
         }
         finally

@@ -1,17 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
-using SaasPanel.Benchmarks.Machine;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using SaasPanel.Benchmarks.Panel;
 using SaasPanel.Contracts;
 
 namespace SaasPanel.Benchmarks.Load;
 
 /// <summary>
-/// nginx as the reference reverse proxy for one workspace: a generated configuration on a 127.0.0.1
-/// port that forwards <c>/u/&lt;user&gt;/</c> to the container with its gateway secret, as the gateway does.
+/// nginx as the reference reverse proxy for one workspace: a generated configuration that forwards
+/// <c>/u/&lt;user&gt;/</c> to the container with its gateway secret, as the gateway does. nginx does not pick its port:
+/// it is handed a socket already listening on a port the OS chose, as nginx's own binary upgrade hands sockets over
+/// (the <c>NGINX</c> variable), so no other process can take the port between choosing and binding it.
 /// </summary>
-internal sealed class NginxProxy : IAsyncDisposable
+internal sealed partial class NginxProxy : IAsyncDisposable
 {
+    private const int SetDescriptorFlags = 2;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Process _process;
@@ -30,11 +35,21 @@ internal sealed class NginxProxy : IAsyncDisposable
     public static async Task<NginxProxy> StartAsync(string userName, string upstream, string gatewaySecret, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("saaspanel-bench-nginx-").FullName;
-        var port = LoopbackPort.Free();
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(511);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         var configuration = Path.Combine(directory, "nginx.conf");
         await File.WriteAllTextAsync(configuration, Configuration(directory, port, userName, upstream, gatewaySecret), cancellationToken);
 
-        var start = new ProcessStartInfo("nginx");
+        var descriptor = (int)listener.Handle;
+        // .NET opens sockets close-on-exec; nginx must inherit this one.
+        if (SetFlags(descriptor, SetDescriptorFlags, 0) != 0)
+        {
+            throw new InvalidOperationException($"Could not hand the listening socket to nginx (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        var start = new ProcessStartInfo("nginx") { Environment = { ["NGINX"] = $"{descriptor};" } };
         foreach (var argument in new[] { "-p", directory, "-c", configuration })
         {
             start.ArgumentList.Add(argument);
@@ -55,6 +70,9 @@ internal sealed class NginxProxy : IAsyncDisposable
             throw;
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int SetFlags(int descriptor, int command, int flags);
 
     /// <summary>A plain keep-alive reverse proxy: as many workers as cores, pooled upstream connections, no access log.</summary>
     private static string Configuration(string directory, int port, string userName, string upstream, string gatewaySecret) =>

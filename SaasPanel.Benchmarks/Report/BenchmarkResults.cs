@@ -79,9 +79,12 @@ internal sealed class BenchmarkResults
     /// <summary>The operator panel's page with a search (<c>/?q=</c>).</summary>
     public double? AdminPanelSearchMs { get; set; }
 
-    /// <summary>True when every key has a value.</summary>
+    /// <summary>Each step that failed, by name, with its error: its keys stay null, the other steps' keys are still filled in.</summary>
+    public SortedDictionary<string, string> FailedSteps { get; } = [];
+
+    /// <summary>True when every key has a value and no step failed.</summary>
     [JsonIgnore]
-    public bool IsComplete => typeof(BenchmarkResults).GetProperties()
+    public bool IsComplete => FailedSteps.Count == 0 && typeof(BenchmarkResults).GetProperties()
         .Where(p => p.PropertyType == typeof(double?))
         .All(p => p.GetValue(this) is not null);
 

@@ -9,8 +9,9 @@ internal sealed class ResultTable
     private static readonly string[] Header = ["metric", "value", "target", "verdict"];
 
     private readonly List<string[]> _rows;
+    private readonly IReadOnlyDictionary<string, string> _failedSteps;
 
-    private ResultTable(List<string[]> rows) => _rows = rows;
+    private ResultTable(List<string[]> rows, IReadOnlyDictionary<string, string> failedSteps) => (_rows, _failedSteps) = (rows, failedSteps);
 
     public static ResultTable For(BenchmarkResults r, BenchmarkOptions options)
     {
@@ -45,7 +46,7 @@ internal sealed class ResultTable
             Row("admin_panel_ms", r.AdminPanelMs, "ms", AtMost(100, r.AdminPanelMs)),
             Row("admin_panel_search_ms", r.AdminPanelSearchMs, "ms", AtMost(100, r.AdminPanelSearchMs)),
         };
-        return new ResultTable(rows);
+        return new ResultTable(rows, r.FailedSteps);
     }
 
     public string ToText()
@@ -55,6 +56,11 @@ internal sealed class ResultTable
         foreach (var row in _rows.Prepend(Header))
         {
             text.AppendLine(string.Join("  ", row.Select((cell, i) => i == 1 ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))).TrimEnd());
+        }
+
+        foreach (var (step, error) in _failedSteps)
+        {
+            text.AppendLine().Append("FAILED step ").Append(step).Append(": ").AppendLine(error);
         }
 
         return text.ToString();
@@ -70,6 +76,15 @@ internal sealed class ResultTable
         foreach (var row in _rows)
         {
             text.AppendLine("| " + string.Join(" | ", row) + " |");
+        }
+
+        if (_failedSteps.Count > 0)
+        {
+            text.AppendLine().AppendLine("Failed steps (their figures are n/a; every other step ran):").AppendLine();
+            foreach (var (step, error) in _failedSteps)
+            {
+                text.Append("- `").Append(step).Append("`: ").AppendLine(error.ReplaceLineEndings(" "));
+            }
         }
 
         return text.ToString();

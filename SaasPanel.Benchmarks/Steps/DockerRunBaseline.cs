@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using SaasPanel.Benchmarks.Machine;
@@ -17,27 +18,48 @@ internal sealed class DockerRunBaseline(string instanceId, string image, Benchma
 
     public async Task<double> MeasureAsync(string userName, CancellationToken cancellationToken)
     {
-        var run = await RunUntilOkAsync(userName, cancellationToken);
-        await DockerCli.RunAsync(["rm", "--force", run.ContainerId], cancellationToken);
-        return run.Milliseconds;
+        var started = new ConcurrentBag<string>();
+        try
+        {
+            return await RunUntilOkAsync(userName, started, cancellationToken);
+        }
+        finally
+        {
+            await RemoveAsync(started);
+        }
     }
 
     /// <summary>
     /// Bare containers started all at once, each timed until it answers 200. They are removed only when every one
-    /// answered, so no removal competes with the starts being timed.
+    /// answered (or failed), so no removal competes with the starts being timed, and none outlives a failed attempt.
     /// </summary>
     public async Task<double[]> MeasureConcurrentAsync(IEnumerable<string> userNames, CancellationToken cancellationToken)
     {
-        var runs = await Task.WhenAll(userNames.Select(userName => RunUntilOkAsync(userName, cancellationToken)));
-        await DockerCli.RunAsync(["rm", "--force", .. runs.Select(run => run.ContainerId)], cancellationToken);
-        return [.. runs.Select(run => run.Milliseconds)];
+        var started = new ConcurrentBag<string>();
+        try
+        {
+            return await Task.WhenAll(userNames.Select(userName => RunUntilOkAsync(userName, started, cancellationToken)));
+        }
+        finally
+        {
+            await RemoveAsync(started);
+        }
     }
 
-    private async Task<(string ContainerId, double Milliseconds)> RunUntilOkAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>Removes what was started whether the measurement succeeded or not; a cancelled run still cleans up by label.</summary>
+    private static async Task RemoveAsync(ConcurrentBag<string> started)
+    {
+        if (!started.IsEmpty)
+        {
+            await DockerCli.RunAsync(["rm", "--force", .. started], CancellationToken.None);
+        }
+    }
+
+    private async Task<double> RunUntilOkAsync(string userName, ConcurrentBag<string> started, CancellationToken cancellationToken)
     {
         var network = WorkspaceLabels.IsolatedNetworkName(instanceId);
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var started = Stopwatch.GetTimestamp();
+        var starting = Stopwatch.GetTimestamp();
         var containerId = await DockerCli.RunAsync(
             [
                 "run", "--detach",
@@ -48,13 +70,14 @@ internal sealed class DockerRunBaseline(string instanceId, string image, Benchma
                 image,
             ],
             cancellationToken);
+        started.Add(containerId);
         var asking = Stopwatch.GetTimestamp();
         var address = await DockerCli.AddressOnAsync(containerId, network, cancellationToken);
         var asked = Stopwatch.GetElapsedTime(asking);
         var url = new UriBuilder(Uri.UriSchemeHttp, address, WorkspaceContainer.Port).Uri;
         await Poll.UntilOkAsync(_http, () => new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { Headers.GatewaySecret, secret } } },
             options.PollInterval, options.ProvisionTimeout, $"the bare container of {userName} to answer 200", cancellationToken);
-        return (containerId, (Stopwatch.GetElapsedTime(started) - asked).TotalMilliseconds);
+        return (Stopwatch.GetElapsedTime(starting) - asked).TotalMilliseconds;
     }
 
     public void Dispose() => _http.Dispose();

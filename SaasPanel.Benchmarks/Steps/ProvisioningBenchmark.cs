@@ -14,7 +14,8 @@ internal static class ProvisioningBenchmark
 {
     private const string Password = "bench-password";
 
-    public static async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    /// <summary>One user at a time, each registration followed by a bare <c>docker run</c> under the same conditions.</summary>
+    public static async Task RunSequentialAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         var (options, panel, results) = (context.Options, context.Panel, context.Results);
         ProgressLog.Step($"provisioning: {options.SequentialUsers} registrations one at a time, each followed by a bare docker run");
@@ -36,7 +37,11 @@ internal static class ProvisioningBenchmark
         var bare = Percentiles.Of(dockerRuns);
         (results.ProvisionP50Ms, results.ProvisionP99Ms) = (sequential.P50, sequential.P99);
         (results.DockerRunP50Ms, results.DockerRunP99Ms) = (bare.P50, bare.P99);
+    }
 
+    public static async Task RunConcurrentAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var (options, panel, results) = (context.Options, context.Panel, context.Results);
         ProgressLog.Step($"provisioning: {options.ConcurrentUsers} registrations at once");
         var browsers = Enumerable.Range(1, options.ConcurrentUsers).Select(_ => panel.NewBrowser()).ToList();
         try
@@ -50,8 +55,14 @@ internal static class ProvisioningBenchmark
         {
             browsers.ForEach(browser => browser.Dispose());
         }
+    }
 
+    /// <summary>Right after the concurrent registrations, as many bare <c>docker run</c>s at once: their lower bound.</summary>
+    public static async Task RunDockerRunConcurrentAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var (options, panel, results) = (context.Options, context.Panel, context.Results);
         ProgressLog.Step($"provisioning: {options.ConcurrentUsers} bare docker runs at once");
+        using var dockerRun = new DockerRunBaseline(panel.InstanceId, panel.UserAppImage, options);
         var bareConcurrent = Percentiles.Of(await dockerRun.MeasureConcurrentAsync(
             Enumerable.Range(1, options.ConcurrentUsers).Select(i => $"run-con-{i:000}"), cancellationToken));
         (results.DockerRunConcurrentP50Ms, results.DockerRunConcurrentP99Ms) = (bareConcurrent.P50, bareConcurrent.P99);

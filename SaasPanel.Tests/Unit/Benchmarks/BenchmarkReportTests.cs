@@ -63,7 +63,8 @@ public sealed class BenchmarkReportTests
         try
         {
             await results.WriteAsync(path, CancellationToken.None);
-            keys = [.. JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject().Select(entry => entry.Key)];
+            // Every figure; the failed steps are listed under the table, not as a row.
+            keys = [.. JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject().Select(entry => entry.Key).Where(key => key != "failed_steps")];
         }
         finally
         {
@@ -76,5 +77,69 @@ public sealed class BenchmarkReportTests
         Assert.Contains("docker_run_concurrent_p50_ms", keys);
         Assert.Contains("docker_run_concurrent_p99_ms", keys);
         Assert.Equal(keys, rows);
+    }
+
+    [Fact]
+    public async Task A_failing_step_is_reported_with_its_error_and_the_steps_after_it_still_run()
+    {
+        var ran = new List<string>();
+        var failures = await BenchmarkSteps.RunAllAsync(
+            [
+                new BenchmarkStep("first", _ => Record("first")),
+                new BenchmarkStep("docker_run_concurrent", _ => throw new InvalidOperationException("port is already allocated")),
+                new BenchmarkStep("throughput", async ct => { await Task.Yield(); ran.Add("throughput"); }),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal(["first", "throughput"], ran);
+        Assert.Equal(new Dictionary<string, string> { ["docker_run_concurrent"] = "port is already allocated" }, failures);
+
+        Task Record(string name)
+        {
+            ran.Add(name);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_stops_instead_of_reporting_the_cancellation_as_a_failed_step()
+    {
+        using var cancelled = new CancellationTokenSource();
+        var ran = new List<string>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => BenchmarkSteps.RunAllAsync(
+            [
+                new BenchmarkStep("first", async ct => { await cancelled.CancelAsync(); ct.ThrowIfCancellationRequested(); }),
+                new BenchmarkStep("second", _ => { ran.Add("second"); return Task.CompletedTask; }),
+            ],
+            cancelled.Token));
+
+        Assert.Empty(ran);
+    }
+
+    [Fact]
+    public async Task A_failed_step_is_in_results_json_and_both_tables_and_the_run_is_not_complete()
+    {
+        var results = new BenchmarkResults { ProvisionP50Ms = 100 };
+        results.FailedSteps["throughput"] = "wrk exited with 1";
+
+        var path = Path.Combine(Path.GetTempPath(), $"results-{Guid.NewGuid():N}.json");
+        JsonNode json;
+        try
+        {
+            await results.WriteAsync(path, CancellationToken.None);
+            json = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var table = ResultTable.For(results, new BenchmarkOptions(Quick: true, "bench-test", "unused"));
+        Assert.Equal("wrk exited with 1", (string?)json["failed_steps"]!["throughput"]);
+        Assert.Equal(100, (double?)json["provision_p50_ms"]);
+        Assert.Contains("FAILED step throughput: wrk exited with 1", table.ToText());
+        Assert.Contains("- `throughput`: wrk exited with 1", table.ToMarkdown("heading"));
+        Assert.False(results.IsComplete);
     }
 }
