@@ -54,6 +54,8 @@ public sealed class ControlApiValidationTests : IAsyncLifetime
     [InlineData("POST", "/api/workspaces/nobody/start")]
     [InlineData("POST", "/api/workspaces/nobody/stop")]
     [InlineData("POST", "/api/workspaces/nobody/restart")]
+    [InlineData("POST", "/api/workspaces/nobody/pin")]
+    [InlineData("POST", "/api/workspaces/nobody/unpin")]
     [InlineData("DELETE", "/api/workspaces/nobody")]
     [InlineData("GET", "/api/workspaces/nobody/logs")]
     public async Task Unknown_workspaces_are_404_with_problem_details(string method, string path)
@@ -61,6 +63,23 @@ public sealed class ControlApiValidationTests : IAsyncLifetime
         var response = await _control.Api.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await AssertNothingWrittenAsync();
+    }
+
+    [Theory]
+    [InlineData("[{\"user\":\"A\",\"lastActivity\":\"2026-12-02T10:00:00Z\"}]")]
+    [InlineData("[{\"user\":null,\"lastActivity\":\"2026-12-02T10:00:00Z\"}]")]
+    [InlineData("[{\"user\":\"erin\",\"lastActivity\":\"yesterday\"}]")]
+    [InlineData("{\"user\":\"erin\"}")]
+    [InlineData("")]
+    public async Task Malformed_activity_reports_are_refused_with_problem_details(string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        var response = await _control.Api.PostAsync("/api/workspaces/activity", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         await AssertNothingWrittenAsync();
     }
