@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using SaasPanel.Auth.Gateway;
 
 namespace SaasPanel.Auth.ControlApi;
 
@@ -26,6 +27,13 @@ public sealed class ControlApiClient(HttpClient http)
     public async Task<ControlCallResult> StartWorkspaceAsync(string userName, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsync($"api/workspaces/{Uri.EscapeDataString(userName)}/start", content: null, cancellationToken);
+        return await ControlCallResult.FromAsync(response, cancellationToken);
+    }
+
+    /// <summary><c>POST /api/workspaces/activity</c>: when workspaces were last used through the gateway.</summary>
+    public async Task<ControlCallResult> ReportActivityAsync(IReadOnlyList<WorkspaceActivityReport> reports, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("api/workspaces/activity", reports, cancellationToken);
         return await ControlCallResult.FromAsync(response, cancellationToken);
     }
 }

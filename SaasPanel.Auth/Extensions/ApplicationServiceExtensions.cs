@@ -30,6 +30,7 @@ internal static class ApplicationServiceExtensions
         services.AddValidatedOptions<ChangeStreamOptions>(ChangeStreamOptions.SectionName);
         services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
         services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
+        services.AddValidatedOptions<WorkspaceActivityOptions>(WorkspaceActivityOptions.SectionName);
         services.AddValidatedOptions<ControlPanelLinkOptions>(ControlPanelLinkOptions.SectionName);
 
         services.AddSingleton(TimeProvider.System);
@@ -72,6 +73,8 @@ internal static class ApplicationServiceExtensions
         services.AddSingleton<GatewayRouteTable>();
         services.AddSingleton<GatewayAccess>();
         services.AddSingleton<WorkspaceWaker>();
+        services.AddSingleton<WorkspaceActivity>();
+        services.AddHostedService<WorkspaceActivityReporter>();
         services.AddSingleton<GatewayHttpClient>();
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<IPostConfigureOptions<AspNetCoreTraceInstrumentationOptions>, GatewayTraceSampling>();

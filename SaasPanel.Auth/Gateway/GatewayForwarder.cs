@@ -21,6 +21,7 @@ public sealed class GatewayForwarder(
     GatewayAccess access,
     GatewayRouteTable routes,
     WorkspaceWaker waker,
+    WorkspaceActivity activity,
     IHttpForwarder forwarder,
     GatewayHttpClient client,
     AuthTelemetry telemetry,
@@ -95,6 +96,8 @@ public sealed class GatewayForwarder(
     private async ValueTask<GatewayOutcome> RelayAsync(HttpContext context, string userName, WorkspaceRoute route, string prefix)
     {
         GatewayTransformer.SetRoute(context, route, prefix);
+        activity.Record(userName);
+        ActivityTrackingUpgradeFeature.Install(context, activity, userName);
         var started = Stopwatch.GetTimestamp();
         var error = await forwarder.SendAsync(context, route.DestinationPrefix!, client.Invoker, client.RequestConfig, client.Transformer);
         telemetry.RecordUpstream(Stopwatch.GetElapsedTime(started), error);

@@ -30,4 +30,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to workspace {UserName} failed: {Error}")]
     public static partial void ForwardFailed(ILogger logger, string userName, ForwarderError error, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the activity of {Count} workspaces to Control: {Error}; sending it again next time")]
+    public static partial void ActivityReportFailed(ILogger logger, int count, string? error);
 }

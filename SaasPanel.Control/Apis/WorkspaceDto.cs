@@ -17,14 +17,19 @@ public sealed record WorkspaceDto(
     string? LastError,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    DateTime? RunningSince)
+    DateTime? RunningSince,
+    DateTime? LastActivity,
+    bool Pinned)
 {
     public static WorkspaceDto From(Workspace w) => new(
         w.UserName, w.Email, w.Template, w.DesiredState, w.State, w.Generation, w.ContainerId, w.LastError,
-        w.CreatedAt, w.UpdatedAt, w.RunningSince);
+        w.CreatedAt, w.UpdatedAt, w.RunningSince, w.LastActivityAt, w.Pinned);
 }
 
 /// <summary>What <c>PUT /api/workspaces/{user}</c> takes: the user's email and, optionally, the template (else the default).</summary>
 public sealed record ProvisionRequest(string? Email, string? Template = null);
+
+/// <summary>One line of <c>POST /api/workspaces/activity</c>: the gateway saw the workspace used at this time.</summary>
+public sealed record ActivityReport(string? User, DateTime LastActivity);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);

@@ -1,15 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Apis;
 
-/// <summary><c>/api/workspaces</c>: list, provision, start, stop, restart and delete workspaces; their logs and resource use.</summary>
+/// <summary><c>/api/workspaces</c>: list, provision, start, stop, restart, pin and delete workspaces; their activity, logs and resource use.</summary>
 public static class WorkspacesApi
 {
     private const int MaxLogLines = 5000;
+    private const int MaxActivityReports = 10_000;
 
     public static RouteGroupBuilder MapWorkspacesApi(this RouteGroupBuilder api)
     {
@@ -23,6 +26,11 @@ public static class WorkspacesApi
             ChangeAsync(user, commands.StopAsync, http, ct));
         workspaces.MapPost("/{user}/restart", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
             ChangeAsync(user, commands.RestartAsync, http, ct));
+        workspaces.MapPost("/{user}/pin", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
+            ChangeAsync(user, commands.PinAsync, http, ct)).WithSummary("Pins a workspace: the idle culler never stops it.");
+        workspaces.MapPost("/{user}/unpin", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
+            ChangeAsync(user, commands.UnpinAsync, http, ct));
+        workspaces.MapPost("/activity", ReportActivityAsync).WithSummary("The gateway reports when workspaces were last used.");
         workspaces.MapDelete("/{user}", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
             ChangeAsync(user, commands.DeleteAsync, http, ct));
         workspaces.MapGet("/{user}/logs", LogsAsync).WithSummary("The container's output: the last lines, optionally followed live.");
@@ -87,6 +95,32 @@ public static class WorkspacesApi
             CommandOutcome.Conflict => ApiProblems.Conflict(result.Problem!),
             _ => TypedResults.Accepted($"/api/workspaces/{user}", WorkspaceDto.From(result.Workspace!)),
         };
+    }
+
+    public static async Task<Results<NoContent, ValidationProblem>> ReportActivityAsync(
+        ActivityReport[] reports, ControlDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (reports.Length > MaxActivityReports)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reports"] = [$"At most {MaxActivityReports} reports at a time."] });
+        }
+
+        if (reports.Select(r => r.User ?? "").Select(UserNames.Validate).OfType<string>().FirstOrDefault() is { } invalid)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [invalid] });
+        }
+
+        // A gateway whose clock runs ahead must not keep a workspace busy into the future.
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var report in reports)
+        {
+            var at = report.LastActivity.ToUniversalTime() > now ? now : report.LastActivity.ToUniversalTime();
+            // Only ever forward: a late report of older activity changes nothing. Unknown (deleted) users match no row.
+            await db.Workspaces.Where(w => w.UserName == report.User && (w.LastActivityAt == null || w.LastActivityAt < at))
+                .ExecuteUpdateAsync(update => update.SetProperty(w => w.LastActivityAt, at), cancellationToken);
+        }
+
+        return TypedResults.NoContent();
     }
 
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult, ValidationProblem>> LogsAsync(

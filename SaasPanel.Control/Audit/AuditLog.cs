@@ -8,9 +8,11 @@ public static class AuditLog
 {
     public const string ReconcilerActor = "reconciler";
 
+    public const string CullerActor = "idle-culler";
+
     /// <summary>Every action written here: what people asked for, then what the reconciler did.</summary>
     public static readonly IReadOnlyList<string> Actions =
-        ["provision", "update", "start", "stop", "restart", "delete", "transition", "prune", "remove"];
+        ["provision", "update", "start", "stop", "restart", "pin", "unpin", "culled", "delete", "transition", "prune", "remove"];
 
     public static void Record(ControlDbContext db, TimeProvider clock, string actor, string action, string userName,
         string outcome, string? detail = null, string? source = null) =>

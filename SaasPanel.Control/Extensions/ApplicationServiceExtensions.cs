@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Changes;
+using SaasPanel.Control.Culling;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Pages;
 using SaasPanel.Control.Reconciler;
@@ -23,6 +24,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddValidatedOptions<RuntimeOptions>(RuntimeOptions.SectionName);
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
         builder.Services.AddValidatedOptions<ReconcilerOptions>(ReconcilerOptions.SectionName);
+        builder.Services.AddValidatedOptions<CullingOptions>(CullingOptions.SectionName);
         builder.Services.AddValidatedOptions<GatewayLinkOptions>(GatewayLinkOptions.SectionName);
         builder.Services.AddValidatedOptions<ApiAccessOptions>(ApiAccessOptions.SectionName);
 
@@ -43,6 +45,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<WorkspaceReconciler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkspaceReconciler>());
         builder.Services.AddScoped<WorkspaceCommands>();
+        builder.Services.AddHostedService<IdleCuller>();
         builder.Services.AddScoped<ControlStatsReader>();
 
         builder.Services.AddHealthChecks()

@@ -84,7 +84,7 @@ public sealed class IndexModel(
         return Page();
     }
 
-    /// <summary>Start, stop or restart one workspace or every selected one; the reconciler does the work.</summary>
+    /// <summary>Start, stop, restart, pin or unpin one workspace or every selected one; the reconciler does the work.</summary>
     public async Task<IActionResult> OnPostActionAsync(string? act, string[] users, string? returnUrl, CancellationToken cancellationToken)
     {
         Func<string, Caller, CancellationToken, Task<CommandResult>>? command = act switch
@@ -92,6 +92,8 @@ public sealed class IndexModel(
             "start" => commands.StartAsync,
             "stop" => commands.StopAsync,
             "restart" => commands.RestartAsync,
+            "pin" => commands.PinAsync,
+            "unpin" => commands.UnpinAsync,
             _ => null,
         };
         var names = users.Where(u => UserNames.Validate(u) is null).Distinct().ToList();

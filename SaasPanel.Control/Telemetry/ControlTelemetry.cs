@@ -24,6 +24,7 @@ public sealed class ControlTelemetry : IDisposable
         ReconcileDuration = _meter.CreateHistogram("saaspanel.reconcile.duration", "s",
             "Time to converge one workspace to its desired state.", tags: null, TelemetryConventions.RequestDurations);
         ReconcileErrors = _meter.CreateCounter<long>("saaspanel.reconcile.errors", description: "Failed reconcile attempts.");
+        Culled = _meter.CreateCounter<long>("saaspanel.workspace.culled", "{workspace}", "Workspaces the idle culler stopped.");
         _transitions = _meter.CreateCounter<long>("saaspanel.workspace.transitions", description: "Workspace state changes, by new state.");
         _meter.CreateObservableUpDownCounter("saaspanel.workspaces", () => _workspacesByState, "{workspace}",
             "Workspaces by observed state, as of the reconciler's last sweep.");
@@ -34,6 +35,8 @@ public sealed class ControlTelemetry : IDisposable
     public Histogram<double> ReconcileDuration { get; }
 
     public Counter<long> ReconcileErrors { get; }
+
+    public Counter<long> Culled { get; }
 
     public void RecordTransition(WorkspaceState state) => _transitions.Add(1, StateTag(state));
 

@@ -42,6 +42,12 @@ public sealed class Workspace
 
     /// <summary>When the container was last seen answering its health endpoint after a start.</summary>
     public DateTime? RunningSince { get; set; }
+
+    /// <summary>When someone last used it through the gateway (reported behind the traffic, so up to a report interval late).</summary>
+    public DateTime? LastActivityAt { get; set; }
+
+    /// <summary>An admin pinned it: the idle culler never stops it.</summary>
+    public bool Pinned { get; set; }
 }
 
 public enum DesiredState

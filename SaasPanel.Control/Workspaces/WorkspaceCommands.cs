@@ -131,6 +131,38 @@ public sealed class WorkspaceCommands(
             w.RestartRequestedAt = clock.GetUtcNow().UtcDateTime;
         }, cancellationToken);
 
+    public Task<CommandResult> PinAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, "pin", caller, w => w.Pinned = true, cancellationToken);
+
+    public Task<CommandResult> UnpinAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, "unpin", caller, w => w.Pinned = false, cancellationToken);
+
+    /// <summary>
+    /// Stops a workspace the culler found idle, unless it changed since the culler read it (used, pinned, stopped or
+    /// restarted meanwhile): the row is written only if it is still the one <paramref name="seen"/>. The volume stays.
+    /// </summary>
+    public async Task<bool> CullAsync(Workspace seen, string reason, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changed = await db.Workspaces
+            .Where(w => w.Id == seen.Id && w.Generation == seen.Generation && w.LastActivityAt == seen.LastActivityAt)
+            .ExecuteUpdateAsync(update => update
+                .SetProperty(w => w.DesiredState, DesiredState.Stopped)
+                .SetProperty(w => w.Generation, w => w.Generation + 1)
+                .SetProperty(w => w.UpdatedAt, now), cancellationToken);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        AuditLog.Record(db, clock, AuditLog.CullerActor, "culled", seen.UserName, "accepted", reason);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await ChangedAsync(seen.UserName, cancellationToken);
+        return true;
+    }
+
     public Task<CommandResult> DeleteAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(userName, "delete", caller, w =>
         {

@@ -17,7 +17,7 @@ namespace SaasPanel.Control.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.12");
 
-            modelBuilder.Entity("SaasPanel.Control.Workspaces.AuditEntry", b =>
+            modelBuilder.Entity("SaasPanel.Control.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -99,9 +99,15 @@ namespace SaasPanel.Control.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("LastActivityAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("RestartRequestedAt")
                         .HasColumnType("TEXT");

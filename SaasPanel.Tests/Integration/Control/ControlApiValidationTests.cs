@@ -33,16 +33,24 @@ public sealed class ControlApiValidationTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("{bad json")]
-    [InlineData("")]
-    [InlineData("{\"email\":\"not-an-email\"}")]
-    [InlineData("{\"email\":null}")]
-    [InlineData("[]")]
-    public async Task Malformed_bodies_are_refused_with_problem_details(string body)
+    [InlineData("PUT", "/api/workspaces/erin", "{bad json")]
+    [InlineData("PUT", "/api/workspaces/erin", "")]
+    [InlineData("PUT", "/api/workspaces/erin", "{\"email\":\"not-an-email\"}")]
+    [InlineData("PUT", "/api/workspaces/erin", "{\"email\":null}")]
+    [InlineData("PUT", "/api/workspaces/erin", "[]")]
+    [InlineData("POST", "/api/workspaces/activity", "[{\"user\":\"A\",\"lastActivity\":\"2026-12-02T10:00:00Z\"}]")]
+    [InlineData("POST", "/api/workspaces/activity", "[{\"user\":null,\"lastActivity\":\"2026-12-02T10:00:00Z\"}]")]
+    [InlineData("POST", "/api/workspaces/activity", "[{\"user\":\"erin\",\"lastActivity\":\"yesterday\"}]")]
+    [InlineData("POST", "/api/workspaces/activity", "{\"user\":\"erin\"}")]
+    [InlineData("POST", "/api/workspaces/activity", "")]
+    public async Task Malformed_bodies_are_refused_with_problem_details(string method, string path, string body)
     {
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
 
-        var response = await _control.Api.PutAsync("/api/workspaces/erin", content);
+        var response = await _control.Api.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -54,6 +62,8 @@ public sealed class ControlApiValidationTests : IAsyncLifetime
     [InlineData("POST", "/api/workspaces/nobody/start")]
     [InlineData("POST", "/api/workspaces/nobody/stop")]
     [InlineData("POST", "/api/workspaces/nobody/restart")]
+    [InlineData("POST", "/api/workspaces/nobody/pin")]
+    [InlineData("POST", "/api/workspaces/nobody/unpin")]
     [InlineData("DELETE", "/api/workspaces/nobody")]
     [InlineData("GET", "/api/workspaces/nobody/logs")]
     public async Task Unknown_workspaces_are_404_with_problem_details(string method, string path)
