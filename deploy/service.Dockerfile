@@ -9,5 +9,7 @@ ENV DOTNET_hostBuilder__reloadConfigOnChange=false \
     DOTNET_gcServer=0 \
     DOTNET_EnableDiagnostics=0 \
     ASPNETCORE_ENVIRONMENT=Production
+# The content root: appsettings.json is read from here.
+WORKDIR /app
 USER 10001:10001
 ENTRYPOINT ["@BINARY@"]

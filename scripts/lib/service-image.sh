@@ -24,7 +24,8 @@ image_context() {
   # The apphost and the runtime's native libraries (coreclr, System.Native, the JIT, SQLite's e_sqlite3)
   # name what they link; OpenSSL is loaded at run time (Data Protection, password hashing, random
   # numbers), so its two libraries are added by name. Copy exactly those, with what they link.
-  mkdir -p "$context/rootfs" "$context/writable/tmp" "$context/writable/data"
+  # The volumes mount over /data/*: a folder the image owns gives a fresh volume its owner (10001).
+  mkdir -p "$context/rootfs" "$context/writable/tmp" "$context/writable/data/"{auth,control,keys}
   { echo "$binary"; find "$context/app" -maxdepth 1 -name '*.so'; openssl_libraries; } \
     | xargs ldd 2>/dev/null | grep -v ':$' | grep -o '/[^ ]*' | grep -v "^$context/" | sort -u | while read -r lib; do
     cp -L --parents "$lib" "$context/rootfs/"
