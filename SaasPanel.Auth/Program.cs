@@ -4,6 +4,12 @@ using SaasPanel.Auth.Extensions;
 using SaasPanel.Auth.Gateway;
 using SaasPanel.Auth.Users;
 
+// healthcheck / backup / restore: the deployed image's verbs (docs/deploy.md).
+if (await ServiceCommands.RunAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -26,4 +32,5 @@ app.MapRazorPages();
 app.MapWorkspaceStatusApi();
 app.MapGateway();
 
-app.Run();
+await app.RunAsync();
+return 0;

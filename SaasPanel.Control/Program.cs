@@ -2,6 +2,12 @@ using SaasPanel.Control.Apis;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Extensions;
 
+// healthcheck / backup / restore: the deployed image's verbs (docs/deploy.md).
+if (await ServiceCommands.RunAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -22,4 +28,5 @@ app.MapControlApi();
 app.MapStaticAssets();
 app.MapRazorPages();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
@@ -27,6 +29,12 @@ public static class SharedSignInExtensions
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keyDirectory));
         }
 
+        // Behind a TLS reverse proxy the service itself sees plain HTTP: SignIn:SecureCookies marks the cookies Secure anyway.
+        var cookieSecurity = builder.Configuration.GetValue<bool>("SignIn:SecureCookies")
+            ? CookieSecurePolicy.Always
+            : CookieSecurePolicy.SameAsRequest;
+        builder.Services.Configure<AntiforgeryOptions>(options => options.Cookie.SecurePolicy = cookieSecurity);
+
         var authentication = builder.Services
             .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -34,7 +42,7 @@ public static class SharedSignInExtensions
                 options.Cookie.Name = CookieName;
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.SecurePolicy = cookieSecurity;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
                 configure?.Invoke(options);

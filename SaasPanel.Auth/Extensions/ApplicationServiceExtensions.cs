@@ -25,6 +25,7 @@ internal static class ApplicationServiceExtensions
 
         services.AddValidatedOptions<AccountOptions>(AccountOptions.SectionName);
         services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
+        services.AddSingleton<IPostConfigureOptions<AdminOptions>, AdminPasswordSource>();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddValidatedOptions<ControlClientOptions>(ControlClientOptions.SectionName);
         services.AddValidatedOptions<ChangeStreamOptions>(ChangeStreamOptions.SectionName);

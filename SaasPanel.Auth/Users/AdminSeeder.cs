@@ -7,19 +7,36 @@ namespace SaasPanel.Auth.Users;
 
 internal static class AdminSeeder
 {
-    /// <summary>Creates the administrator when missing. Reading the options validates them, so a missing password fails start-up here.</summary>
+    /// <summary>
+    /// Creates the administrator when missing and applies the configured password at every start, so changing
+    /// the configuration changes it (and a database first used in Development loses <c>admin123</c>).
+    /// Reading the options validates them, so a missing password fails start-up here.
+    /// </summary>
     public static async Task SeedAdminAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var admin = scope.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value;
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<AdminOptions>>();
-        if (await db.Users.AnyAsync(u => u.UserName == admin.UserName, cancellationToken))
+
+        var user = await db.Users.SingleOrDefaultAsync(u => u.UserName == admin.UserName, cancellationToken);
+        if (user is not null)
         {
+            if (admin.Password is not null
+                && hasher.VerifyHashedPassword(user, user.PasswordHash, admin.Password) != PasswordVerificationResult.Success)
+            {
+                user.PasswordHash = hasher.HashPassword(user, admin.Password);
+                // Sessions signed in with the old password end.
+                user.SecurityStamp = User.NewSecurityStamp();
+                await db.SaveChangesAsync(cancellationToken);
+                UsersLog.ChangedAdminPassword(logger, user.UserName);
+            }
+
             return;
         }
 
-        var user = new User
+        user = new User
         {
             UserName = admin.UserName,
             Email = admin.Email.ToLowerInvariant(),
@@ -27,8 +44,7 @@ internal static class AdminSeeder
             Role = UserRole.Admin,
             CreatedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
         };
-        user.PasswordHash = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>()
-            .HashPassword(user, admin.Password ?? AdminOptions.DevelopmentPassword);
+        user.PasswordHash = hasher.HashPassword(user, admin.Password ?? AdminOptions.DevelopmentPassword);
         db.Users.Add(user);
         await db.SaveChangesAsync(cancellationToken);
 

@@ -19,4 +19,7 @@ internal static partial class UsersLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the administrator {UserName}")]
     public static partial void SeededAdmin(ILogger logger, string userName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied the configured password to the administrator {UserName}")]
+    public static partial void ChangedAdminPassword(ILogger logger, string userName);
 }

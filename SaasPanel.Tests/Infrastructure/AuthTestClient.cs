@@ -10,7 +10,7 @@ namespace SaasPanel.Tests.Infrastructure;
 public static class AuthTestHost
 {
     public static ServiceFactory<AuthDbContext> Create(string controlBaseAddress, IReadOnlyDictionary<string, string?>? overrides = null,
-        Action<IWebHostBuilder>? configure = null)
+        Action<IWebHostBuilder>? configure = null, ServiceData? data = null, string environment = "Development")
     {
         var settings = new Dictionary<string, string?>
         {
@@ -29,7 +29,7 @@ public static class AuthTestHost
             settings[key] = value;
         }
 
-        return new ServiceFactory<AuthDbContext>("auth", settings, configure: configure);
+        return new ServiceFactory<AuthDbContext>("auth", settings, data, environment, configure);
     }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests look at them).</summary>

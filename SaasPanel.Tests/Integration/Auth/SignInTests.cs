@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Outbox;
+using SaasPanel.Auth.Users;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration.Auth;
@@ -221,18 +222,21 @@ public sealed class SignInRateLimitTests
 
 public sealed class AdminPasswordTests
 {
-    [Fact]
-    public async Task Outside_development_start_up_fails_without_an_admin_password()
+    [Theory]
+    [InlineData(null, "Admin:Password is not configured")]
+    [InlineData(AdminOptions.DevelopmentPassword, "refused outside Development")]
+    public async Task Outside_development_start_up_fails_without_an_admin_password_or_with_admin123(string? password, string expected)
     {
         var factory = new ServiceFactory<AuthDbContext>("auth", new Dictionary<string, string?>
         {
             ["ControlClient:ApiKey"] = FakeControlApi.ApiKey,
             ["ControlClient:BaseAddress"] = $"http://127.0.0.1:{TestNetwork.FreePort()}/",
+            [AdminOptions.PasswordVariable] = password,
         }, environment: "Production");
         await using (factory)
         {
             var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-            Assert.Contains("Admin:Password", Flatten(failure));
+            Assert.Contains(expected, Flatten(failure));
         }
     }
 
@@ -248,7 +252,62 @@ public sealed class AdminPasswordTests
 
         Assert.Contains("Wrong user name or password.", await (await browser.AdminSignInAsync("admin", "admin123")).Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, (await browser.AdminSignInAsync("admin", "a-strong-secret")).StatusCode);
-        Assert.Equal("a-strong-secret", auth.Services.GetRequiredService<IOptions<SaasPanel.Auth.Users.AdminOptions>>().Value.Password);
+        Assert.Equal("a-strong-secret", auth.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
+    }
+
+    [Fact]
+    public async Task An_installation_first_started_in_development_refuses_admin123_in_production()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        var data = ServiceData.Create("auth");
+        try
+        {
+            await using (var development = AuthTestHost.Create(control.BaseAddress, data: data))
+            {
+                using var browser = development.CreateBrowser();
+                Assert.Equal(HttpStatusCode.Redirect, (await browser.AdminSignInAsync("admin", "admin123")).StatusCode);
+            }
+
+            await using var production = AuthTestHost.Create(control.BaseAddress,
+                new Dictionary<string, string?> { [AdminOptions.PasswordVariable] = "the-production-secret" }, data: data, environment: "Production");
+            using var productionBrowser = production.CreateBrowser();
+
+            Assert.Contains("Wrong user name or password.", await (await productionBrowser.AdminSignInAsync("admin", "admin123")).Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.Redirect, (await productionBrowser.AdminSignInAsync("admin", "the-production-secret")).StatusCode);
+        }
+        finally
+        {
+            data.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task The_password_file_is_applied_at_every_start_so_changing_it_changes_the_password()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        var data = ServiceData.Create("auth");
+        var passwordFile = Path.Combine(data.DataDirectory, "admin-password");
+        var settings = new Dictionary<string, string?> { [AdminOptions.PasswordFileVariable] = passwordFile };
+        try
+        {
+            await File.WriteAllTextAsync(passwordFile, "first-password\n");
+            await using (var first = AuthTestHost.Create(control.BaseAddress, settings, data: data, environment: "Production"))
+            {
+                using var browser = first.CreateBrowser();
+                Assert.Equal(HttpStatusCode.Redirect, (await browser.AdminSignInAsync("admin", "first-password")).StatusCode);
+            }
+
+            await File.WriteAllTextAsync(passwordFile, "second-password\n");
+            await using var second = AuthTestHost.Create(control.BaseAddress, settings, data: data, environment: "Production");
+            using var secondBrowser = second.CreateBrowser();
+
+            Assert.Contains("Wrong user name or password.", await (await secondBrowser.AdminSignInAsync("admin", "first-password")).Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.Redirect, (await secondBrowser.AdminSignInAsync("admin", "second-password")).StatusCode);
+        }
+        finally
+        {
+            data.Delete();
+        }
     }
 
     private static string Flatten(Exception exception) =>
