@@ -14,6 +14,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<AuthDbContext>();
 await app.SeedAdminAsync();
 
+app.UseServiceDefaults();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -11,6 +11,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync<ControlDbContext>();
 
+app.UseServiceDefaults();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -96,6 +96,7 @@ public sealed class GatewayForwarder(
     {
         GatewayTransformer.SetRoute(context, route, prefix);
         var started = Stopwatch.GetTimestamp();
+        SecurityHeaders.KeepApplicationHeaders(context);
         var error = await forwarder.SendAsync(context, route.DestinationPrefix!, client.Invoker, client.RequestConfig, client.Transformer);
         telemetry.RecordUpstream(Stopwatch.GetElapsedTime(started), error);
         if (error == ForwarderError.None)

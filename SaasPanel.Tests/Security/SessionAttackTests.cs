@@ -1,6 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Hosting;
 using SaasPanel.Auth.Data;
-using SaasPanel.Contracts;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Security;
