@@ -23,6 +23,8 @@ var control = builder.AddProject<Projects.SaasPanel_Control>("control")
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
     // The panel sends admins to the gateway to sign in, and opens workspaces through it.
     .WithEnvironment("GatewayLink__Url", settings.PublicUrl(settings.AuthPort))
+    // Every cookie the panel is shown is checked there, so a sign-out at Auth ends the session here too.
+    .WithEnvironment("AuthSessions__Url", settings.PublicUrl(settings.AuthPort))
     .WaitForCompletion(userAppImage)
     .WaitForCompletion(staticImage);
 

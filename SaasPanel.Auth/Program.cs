@@ -25,6 +25,7 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapRazorPages();
 app.MapWorkspaceStatusApi();
+app.MapSessionApi();
 app.MapGateway();
 
 app.Run();

@@ -1,6 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
 using SaasPanel.Auth.Data;
+using SaasPanel.Control.Data;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Security;
@@ -71,14 +73,54 @@ public sealed class SessionAttackTests : IAsyncLifetime
         return await browser.Http.SendAsync(request);
     }
 
-    private static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie)
+    internal static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("Cookie", cookie);
         return await client.SendAsync(request);
     }
 
-    private static string SessionCookie(HttpResponseMessage response) =>
+    internal static string SessionCookie(HttpResponseMessage response) =>
         response.Headers.GetValues("Set-Cookie").Select(cookie => cookie.Split(';')[0])
             .Single(cookie => cookie.StartsWith(SharedSignInExtensions.CookieName + "=", StringComparison.Ordinal));
+}
+
+/// <summary>An admin's cookie copied before they signed out, replayed at Control (:5001) against the panel and the API.</summary>
+public sealed class ControlSessionAttackTests
+{
+    private static Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie) =>
+        SessionAttackTests.GetWithCookieAsync(client, path, cookie);
+
+    private static string SessionCookie(HttpResponseMessage response) => SessionAttackTests.SessionCookie(response);
+
+    [Fact]
+    public async Task An_admin_cookie_copied_before_logout_is_refused_by_Control_after_it()
+    {
+        await using var fakeControl = await FakeControlApi.StartNewAsync();
+        var authPort = TestNetwork.FreePort();
+        await using var auth = AuthTestHost.Create(fakeControl.BaseAddress);
+        auth.UseKestrel(authPort);
+        auth.StartServer();
+        await using var control = new ServiceFactory<ControlDbContext>("control", new Dictionary<string, string?>
+        {
+            ["DataProtection:KeyDirectory"] = Path.Combine(auth.DataDirectory, "keys"),
+            ["AuthSessions:Url"] = $"http://127.0.0.1:{authPort}/",
+            ["AuthSessions:CacheDuration"] = "00:00:00",
+        });
+        using var admin = AuthTestHost.CreateLoopbackBrowser(authPort);
+        var copied = SessionCookie(await admin.AdminSignInAsync());
+        using var thief = control.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var apiBefore = await GetWithCookieAsync(thief, "/api/workspaces", copied);
+        var panelBefore = await GetWithCookieAsync(thief, "/", copied);
+
+        await admin.PostFormAsync("/user/logout", []);
+        var apiAfter = await GetWithCookieAsync(thief, "/api/workspaces", copied);
+        var panelAfter = await GetWithCookieAsync(thief, "/", copied);
+
+        Assert.Equal(HttpStatusCode.OK, apiBefore.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, panelBefore.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, apiAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, panelAfter.StatusCode);
+        Assert.Equal("/login", panelAfter.Headers.Location?.AbsolutePath);
+    }
 }
