@@ -19,9 +19,12 @@ var control = builder.AddProject<Projects.SaasPanel_Control>("control")
     .WithEnvironment("Runtime__Templates__userapp__Image", userApp.PrintTag())
     .WithEnvironment("Runtime__Templates__static__Image", staticSite.PrintTag())
     .WithEnvironment("ApiAccess__ApiKey", controlApiKey)
+    .WithEnvironment("Health__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
     // The panel sends admins to the gateway to sign in, and opens workspaces through it.
     .WithEnvironment("GatewayLink__Url", settings.PublicUrl(settings.AuthPort))
+    // Every cookie the panel is shown is checked there, so a sign-out at Auth ends the session here too.
+    .WithEnvironment("AuthSessions__Url", settings.PublicUrl(settings.AuthPort))
     .WaitForCompletion(userAppImage)
     .WaitForCompletion(staticImage);
 
@@ -30,6 +33,7 @@ builder.AddProject<Projects.SaasPanel_Auth>("auth")
     .WithHttpHealthCheck("/health")
     .WithEnvironment("ConnectionStrings__auth", settings.ConnectionString("auth"))
     .WithEnvironment("ControlClient__ApiKey", controlApiKey)
+    .WithEnvironment("Health__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
     .WithEnvironment("ControlPanel__Url", settings.PublicUrl(settings.ControlPort))
     .WithReference(control);

@@ -20,6 +20,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<AuthDbContext>();
 await app.SeedAdminAsync();
 
+app.UseServiceDefaults();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -30,6 +31,7 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapRazorPages();
 app.MapWorkspaceStatusApi();
+app.MapSessionApi();
 app.MapGateway();
 
 await app.RunAsync();

@@ -17,6 +17,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync<ControlDbContext>();
 
+app.UseServiceDefaults();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

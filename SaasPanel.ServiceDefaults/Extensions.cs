@@ -26,6 +26,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddTrustedForwardedHeaders();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -75,14 +76,24 @@ public static class ServiceDefaultsExtensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddOptions<HealthDetailOptions>().BindConfiguration(HealthDetailOptions.SectionName);
 
         return builder;
     }
 
+    /// <summary>The first middleware of every service: the real client address, then the security headers.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+        return app;
+    }
+
     /// <summary>
     /// Maps <c>/health</c> (every check must pass: ready for traffic) and <c>/alive</c>
-    /// (only the "live" checks: the process is not wedged). The readiness response is
-    /// JSON with each check's status and description, so an operator sees why.
+    /// (only the "live" checks: the process is not wedged). With the API key, the readiness
+    /// response is JSON with each check's status and description, so an operator sees why;
+    /// anyone else gets only the status word.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

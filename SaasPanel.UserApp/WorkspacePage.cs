@@ -22,7 +22,8 @@ public static class WorkspacePage
             .Append("<base href=\"").Append(html.Encode(prefix)).Append("/\">")
             .Append(Styles)
             .Append("</head><body><header><strong>SaasPanel</strong> workspace")
-            .Append("<a class=\"logout\" href=\"/user/logout\">Log out</a></header><main>")
+            // One click: a plain POST to Auth on the same origin (Auth accepts it by its Origin headers).
+            .Append("<form class=\"logout\" method=\"post\" action=\"/user/logout\"><button type=\"submit\">Log out</button></form></header><main>")
             .Append("<h1>Hello, <span id=\"username\">").Append(html.Encode(identity.UserName)).Append("</span></h1>")
             .Append("<dl>")
             .Append("<dt>User</dt><dd>").Append(html.Encode(identity.UserName)).Append("</dd>")
@@ -81,6 +82,7 @@ public static class WorkspacePage
         body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
         header{display:flex;justify-content:space-between;align-items:center;padding:.8rem 1.5rem;background:#1d2330;color:#fff}
         header a{color:#fff}
+        .logout{margin:0}.logout button{background:none;border:0;color:#fff;font:inherit;text-decoration:underline;cursor:pointer}
         main{max-width:40rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px;box-shadow:0 1px 3px #0002}
         dl{display:grid;grid-template-columns:8rem 1fr;gap:.4rem 1rem}
         dt{color:#667}

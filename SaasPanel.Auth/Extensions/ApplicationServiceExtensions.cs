@@ -38,6 +38,7 @@ internal static class ApplicationServiceExtensions
         services.AddSingleton<AuthTelemetry>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<UserSessionValidator>();
+        services.AddScoped<SignInThrottles>();
         services.AddScoped<UserAccounts>();
 
         builder.AddSharedSignIn(options =>
@@ -65,6 +66,9 @@ internal static class ApplicationServiceExtensions
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(SharedSignInExtensions.AdminRole));
         services.AddAntiforgery(options => options.Cookie.Name = "saaspanel.antiforgery");
         services.AddSignInRateLimiting();
+        // An admin signing in for the panel is redirected there from the form post, which form-action governs too.
+        services.AddOptions<SecurityHeadersOptions>().Configure<IOptions<ControlPanelLinkOptions>>((headers, panel) =>
+            headers.FormActionSources.Add(panel.Value.Url.GetLeftPart(UriPartial.Authority)));
 
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxDispatcher>();

@@ -99,6 +99,7 @@ public sealed class GatewayForwarder(
         activity.Record(userName);
         ActivityTrackingUpgradeFeature.Install(context, activity, userName);
         var started = Stopwatch.GetTimestamp();
+        SecurityHeaders.KeepApplicationHeaders(context);
         var error = await forwarder.SendAsync(context, route.DestinationPrefix!, client.Invoker, client.RequestConfig, client.Transformer);
         telemetry.RecordUpstream(Stopwatch.GetElapsedTime(started), error);
         if (error == ForwarderError.None)

@@ -18,11 +18,7 @@ public abstract class FormPageModel : PageModel
     protected IActionResult RedirectToLocal(string? returnUrl, string fallback) =>
         !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : LocalRedirect(fallback);
 
-    protected void AddPasswordCheckError(PasswordCheck check)
-    {
-        var message = check.Outcome == PasswordCheckOutcome.LockedOut
-            ? $"Too many failed attempts. This account is locked until {check.LockedUntil:HH:mm} UTC."
-            : "Wrong user name or password.";
-        ModelState.AddModelError("", message);
-    }
+    /// <summary>One answer for every refusal, so it does not tell whether the name exists or is being throttled.</summary>
+    protected void AddSignInRefusedError() => ModelState.AddModelError("",
+        "Wrong user name or password. After several failed attempts, sign-in from your network pauses for a while; please try again later.");
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using SaasPanel.Auth.Security;
 using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Pages;
@@ -38,12 +39,12 @@ public abstract class SignInPageModel(UserAccounts accounts) : FormPageModel
             return null;
         }
 
-        var check = await accounts.CheckPasswordAsync(Username, Password, cancellationToken);
-        if (check.User is null)
+        var user = await accounts.CheckPasswordAsync(Username, Password, ClientNetwork.Of(HttpContext), cancellationToken);
+        if (user is null)
         {
-            AddPasswordCheckError(check);
+            AddSignInRefusedError();
         }
 
-        return check.User;
+        return user;
     }
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SaasPanel.Auth.Security;
 
-/// <summary>How many sign-in and registration posts one client address may make per window (section <c>SignInRateLimit</c>).</summary>
+/// <summary>How many sign-in and registration posts one client network (IPv4 address, IPv6 /64) may make per window (section <c>SignInRateLimit</c>).</summary>
 public sealed class SignInRateLimitOptions
 {
     public const string SectionName = "SignInRateLimit";

@@ -5,12 +5,13 @@ using Microsoft.Extensions.Options;
 namespace SaasPanel.Auth.Security;
 
 /// <summary>
-/// A fixed window per client address and form on the POSTs that guess passwords or create
-/// accounts; every other request passes untouched (the gateway must stay cheap).
+/// A fixed window per client network and endpoint on the POSTs that guess passwords or create
+/// accounts. It is a named policy on those endpoints, so every spelling routing accepts
+/// (<c>/user/login/</c>, <c>/USER/LOGIN</c>) is limited; every other request passes untouched.
 /// </summary>
 internal static class SignInRateLimiting
 {
-    private static readonly string[] s_guardedPaths = ["/user/login", "/user/register", "/admin/login"];
+    public const string PolicyName = "sign-in";
 
     public static IServiceCollection AddSignInRateLimiting(this IServiceCollection services)
     {
@@ -23,11 +24,11 @@ internal static class SignInRateLimiting
             options.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = ((int)limits.Value.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await context.HttpContext.Response.WriteAsync("Too many attempts from your address; please wait a minute and try again.\n", cancellationToken);
+                await context.HttpContext.Response.WriteAsync("Too many attempts from your network; please wait a minute and try again.\n", cancellationToken);
             };
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                GuardedPath(context) is { } path
-                    ? RateLimitPartition.GetFixedWindowLimiter($"{path}|{context.Connection.RemoteIpAddress}", _ => new FixedWindowRateLimiterOptions
+            options.AddPolicy(PolicyName, context =>
+                HttpMethods.IsPost(context.Request.Method)
+                    ? RateLimitPartition.GetFixedWindowLimiter($"{context.GetEndpoint()?.DisplayName}|{ClientNetwork.Of(context)}", _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = limits.Value.PermitLimit,
                         Window = limits.Value.Window,
@@ -36,23 +37,5 @@ internal static class SignInRateLimiting
                     : RateLimitPartition.GetNoLimiter(""));
         });
         return services;
-    }
-
-    private static string? GuardedPath(HttpContext context)
-    {
-        if (!HttpMethods.IsPost(context.Request.Method))
-        {
-            return null;
-        }
-
-        foreach (var path in s_guardedPaths)
-        {
-            if (context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase))
-            {
-                return path;
-            }
-        }
-
-        return null;
     }
 }

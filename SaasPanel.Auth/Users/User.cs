@@ -18,10 +18,6 @@ public sealed class User
     /// <summary>Copied into the sign-in cookie; a cookie whose stamp no longer matches is rejected.</summary>
     public string SecurityStamp { get; set; } = NewSecurityStamp();
 
-    public int FailedSignInCount { get; set; }
-
-    public DateTime? LockoutEndsAt { get; set; }
-
     public DateTime CreatedAt { get; set; }
 
     public DateTime? LastSignInAt { get; set; }

@@ -8,11 +8,12 @@ using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Users;
 
-/// <summary>Registration, password checks with lockout, and deletion: every change to a user goes through here.</summary>
+/// <summary>Registration, throttled password checks, and deletion: every change to a user goes through here.</summary>
 public sealed class UserAccounts(
     AuthDbContext db,
     IPasswordHasher<User> passwordHasher,
     IOptions<AccountOptions> options,
+    SignInThrottles throttles,
     OutboxSignal outboxSignal,
     UserSessionValidator sessions,
     TimeProvider clock,
@@ -65,49 +66,50 @@ public sealed class UserAccounts(
         return RegistrationResult.Success(user);
     }
 
-    public async Task<PasswordCheck> CheckPasswordAsync(string? userName, string? password, CancellationToken cancellationToken)
+    /// <summary>
+    /// The user whose password this is, or null: a wrong password, an unknown name and a throttled
+    /// attempt look the same to the caller, and an unknown name costs a verification as a real one does.
+    /// </summary>
+    public async Task<User?> CheckPasswordAsync(string? userName, string? password, string network, CancellationToken cancellationToken)
     {
         userName = userName?.Trim().ToLowerInvariant() ?? "";
+        password ??= "";
+        if (!await throttles.TryClaimAttemptAsync(userName, network, cancellationToken))
+        {
+            return null;
+        }
+
         var user = await db.Users.SingleOrDefaultAsync(u => u.UserName == userName, cancellationToken);
         if (user is null)
         {
-            passwordHasher.VerifyHashedPassword(null!, s_unknownUserHash.Value, password ?? "");
-            return PasswordCheck.Failed();
+            passwordHasher.VerifyHashedPassword(null!, s_unknownUserHash.Value, password);
+            return null;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (user.LockoutEndsAt is { } lockedUntil && lockedUntil > now)
-        {
-            return PasswordCheck.LockedOut(lockedUntil);
-        }
-
-        var verdict = passwordHasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "");
+        var verdict = passwordHasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            user.FailedSignInCount++;
-            if (user.FailedSignInCount >= options.Value.MaxFailedSignIns)
-            {
-                user.FailedSignInCount = 0;
-                user.LockoutEndsAt = now + options.Value.LockoutDuration;
-                UsersLog.LockedOut(logger, user.UserName, user.LockoutEndsAt.Value);
-                await db.SaveChangesAsync(cancellationToken);
-                return PasswordCheck.LockedOut(user.LockoutEndsAt.Value);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            return PasswordCheck.Failed();
+            return null;
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = passwordHasher.HashPassword(user, password ?? "");
+            user.PasswordHash = passwordHasher.HashPassword(user, password);
         }
 
-        user.FailedSignInCount = 0;
-        user.LockoutEndsAt = null;
-        user.LastSignInAt = now;
+        user.LastSignInAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        return PasswordCheck.Succeeded(user);
+        await throttles.ResetAsync(userName, network, cancellationToken);
+        return user;
+    }
+
+    /// <summary>Signs the user out everywhere: a new security stamp invalidates every cookie issued before.</summary>
+    public async Task EndSessionsAsync(string userName, CancellationToken cancellationToken)
+    {
+        var stamp = User.NewSecurityStamp();
+        await db.Users.Where(u => u.UserName == userName)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.SecurityStamp, stamp), cancellationToken);
+        sessions.Forget(userName);
     }
 
     /// <summary>Removes a user, ends their sessions and queues the removal of their workspace, in one transaction.</summary>
@@ -204,20 +206,4 @@ public sealed record RegistrationResult(User? User, IReadOnlyDictionary<string, 
     public static RegistrationResult Success(User user) => new(user, new Dictionary<string, string>());
 
     public static RegistrationResult Invalid(Dictionary<string, string> errors) => new(null, errors);
-}
-
-public sealed record PasswordCheck(PasswordCheckOutcome Outcome, User? User, DateTime? LockedUntil)
-{
-    public static PasswordCheck Succeeded(User user) => new(PasswordCheckOutcome.Succeeded, user, null);
-
-    public static PasswordCheck Failed() => new(PasswordCheckOutcome.Failed, null, null);
-
-    public static PasswordCheck LockedOut(DateTime until) => new(PasswordCheckOutcome.LockedOut, null, until);
-}
-
-public enum PasswordCheckOutcome
-{
-    Succeeded,
-    Failed,
-    LockedOut,
 }

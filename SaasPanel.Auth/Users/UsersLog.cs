@@ -5,8 +5,8 @@ internal static partial class UsersLog
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserName} registered")]
     public static partial void Registered(ILogger logger, string userName);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserName} locked out until {LockedUntil:u} after repeated failed sign-ins")]
-    public static partial void LockedOut(ILogger logger, string userName, DateTime lockedUntil);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-ins as {AccountName} from {Network} wait until {BlockedUntil:u} after repeated failures")]
+    public static partial void Throttled(ILogger logger, string accountName, string network, DateTime blockedUntil);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserName} deleted; their sessions end and their workspace is queued for removal")]
     public static partial void Deleted(ILogger logger, string userName);

@@ -27,6 +27,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddValidatedOptions<CullingOptions>(CullingOptions.SectionName);
         builder.Services.AddValidatedOptions<GatewayLinkOptions>(GatewayLinkOptions.SectionName);
         builder.Services.AddValidatedOptions<ApiAccessOptions>(ApiAccessOptions.SectionName);
+        builder.Services.AddValidatedOptions<AuthSessionsOptions>(AuthSessionsOptions.SectionName);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddHttpClient<AuthSessions>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DockerEngine>();
@@ -57,6 +60,8 @@ internal static class ApplicationServiceExtensions
         {
             options.LoginPath = "/login";
             options.AccessDeniedPath = "/login";
+            options.Events.OnValidatePrincipal = context =>
+                context.HttpContext.RequestServices.GetRequiredService<AuthSessions>().ValidatePrincipalAsync(context);
             // The API answers 401/403 with problem details; only pages redirect to the sign-in form.
             options.Events.OnRedirectToLogin = context => RejectApiOr(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => RejectApiOr(context, StatusCodes.Status403Forbidden);

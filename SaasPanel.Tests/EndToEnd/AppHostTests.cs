@@ -15,12 +15,14 @@ public sealed class AppHostTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         var dataDirectory = TestPaths.NewScratchDirectory("apphost");
+        var apiKey = $"e2e-{Guid.NewGuid():N}";
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPanel_AppHost>(
             [
                 $"SaasPanel:AuthPort={FreePort()}",
                 $"SaasPanel:ControlPort={FreePort()}",
                 $"SaasPanel:DataDirectory={dataDirectory}",
                 $"SaasPanel:InstanceId={TestPaths.NewInstanceId("e2e")}",
+                $"Parameters:control-api-key={apiKey}",
             ],
             timeout.Token);
         await using var app = await builder.BuildAsync(timeout.Token);
@@ -38,8 +40,9 @@ public sealed class AppHostTests
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/", timeout.Token)).StatusCode);
         }
 
-        // Control runs this checkout's image by its hashed tag, not a name another checkout could move.
+        // Control runs this checkout's image by its hashed tag, not a name another checkout could move (health detail is for the key).
         using var control = app.CreateHttpClient("control");
+        control.DefaultRequestHeaders.Add(Contracts.Headers.ApiKey, apiKey);
         Assert.Contains($"{DockerTestEngine.UserAppImageTag} is sha256:", await control.GetStringAsync("/health", timeout.Token));
     }
 

@@ -67,6 +67,7 @@ public sealed class ServiceFactory<TEntryPoint>(string connectionName, IReadOnly
         builder.UseSetting("Runtime:Templates:userapp:Image", DockerTestEngine.UserAppImageTag);
         builder.UseSetting("Runtime:Templates:static:Image", DockerTestEngine.StaticImageTag);
         builder.UseSetting("ApiAccess:ApiKey", ApiKey);
+        builder.UseSetting("Health:ApiKey", ApiKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -67,6 +67,27 @@ namespace SaasPanel.Auth.Data.Migrations
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("SaasPanel.Auth.Users.SignInThrottle", b =>
+                {
+                    b.Property<string>("AccountName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Network")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("BlockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountName", "Network");
+
+                    b.ToTable("SignInThrottles", (string)null);
+                });
+
             modelBuilder.Entity("SaasPanel.Auth.Users.User", b =>
                 {
                     b.Property<int>("Id")
@@ -81,13 +102,7 @@ namespace SaasPanel.Auth.Data.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("FailedSignInCount")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateTime?>("LastSignInAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LockoutEndsAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordHash")

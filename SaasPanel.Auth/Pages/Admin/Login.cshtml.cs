@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using SaasPanel.Auth.Security;
 using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Pages.Admin;
 
+[EnableRateLimiting(SignInRateLimiting.PolicyName)]
 public sealed class LoginModel(UserAccounts accounts, IOptions<ControlPanelLinkOptions> panel, ILogger<LoginModel> logger)
     : SignInPageModel(accounts)
 {

@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using SaasPanel.Auth.Security;
 using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Pages.User;
 
+[EnableRateLimiting(SignInRateLimiting.PolicyName)]
 public sealed class RegisterModel(UserAccounts accounts) : FormPageModel
 {
     [BindProperty]

@@ -11,7 +11,7 @@ public sealed class AuthServiceTests
     public async Task Starts_healthy_with_its_database_and_shows_a_page()
     {
         await using var factory = AuthTestHost.Create($"http://127.0.0.1:{TestNetwork.FreePort()}/");
-        using var client = factory.CreateClient();
+        using var client = factory.CreateApiClient();
 
         var health = await client.GetAsync("/health");
         var page = await client.GetAsync("/");

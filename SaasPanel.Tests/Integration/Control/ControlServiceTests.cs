@@ -40,8 +40,9 @@ public sealed class ControlServiceTests
         await using var factory = new ServiceFactory<ControlDbContext>("control",
             new Dictionary<string, string?> { ["Runtime:DockerHost"] = missingSocket });
         using var client = factory.CreateSignedInClient("admin", SharedSignInExtensions.AdminRole);
+        using var api = factory.CreateApiClient();
 
-        var health = await client.GetAsync("/health");
+        var health = await api.GetAsync("/health");
         var page = await client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);

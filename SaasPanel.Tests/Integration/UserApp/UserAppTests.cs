@@ -56,7 +56,7 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
         Assert.Contains("<span id=\"username\">alice</span>", html);
         Assert.Contains("alice@example.com", html);
         Assert.Contains("<base href=\"/u/alice/\">", html);
-        Assert.Contains("href=\"/user/logout\"", html);
+        Assert.Contains("action=\"/user/logout\"", html);
     }
 
     public sealed class Factory : WebApplicationFactory<WorkspaceIdentity>

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Origins besides the service's own that its forms may post or be redirected to (the panel, after an admin signs in).</summary>
+public sealed class SecurityHeadersOptions
+{
+    public List<string> FormActionSources { get; } = [];
+}
+
+/// <summary>
+/// The browser-side defences on every response: a CSP without inline script or style, no framing,
+/// no MIME sniffing, no referrer. A response forwarded from a workspace keeps the app's own policy
+/// and only gets what it left out.
+/// </summary>
+public static class SecurityHeaders
+{
+    private const string ForwardedItem = "SaasPanel.SecurityHeaders.Forwarded";
+
+    /// <summary>Marks the response as the workspace app's: its own headers win.</summary>
+    public static void KeepApplicationHeaders(HttpContext context) => context.Items[ForwardedItem] = true;
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        var formActions = string.Join(' ', ["'self'", .. app.ApplicationServices.GetRequiredService<IOptions<SecurityHeadersOptions>>().Value.FormActionSources]);
+        var policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            + $"object-src 'none'; base-uri 'self'; form-action {formActions}; frame-ancestors 'none'";
+        return app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                if (context.Items.ContainsKey(ForwardedItem))
+                {
+                    headers.TryAdd("Content-Security-Policy", "frame-ancestors 'none'");
+                    headers.TryAdd("X-Content-Type-Options", "nosniff");
+                    headers.TryAdd("Referrer-Policy", "no-referrer");
+                }
+                else
+                {
+                    headers.ContentSecurityPolicy = policy;
+                    headers.XContentTypeOptions = "nosniff";
+                    headers.XFrameOptions = "DENY";
+                    headers["Referrer-Policy"] = "no-referrer";
+                }
+
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+    }
+}

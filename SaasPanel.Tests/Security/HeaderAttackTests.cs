@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SaasPanel.Auth.Data;
+using SaasPanel.Control.Data;
+using SaasPanel.Tests.Infrastructure;
+
+namespace SaasPanel.Tests.Security;
+
+/// <summary>What an attacker learns or abuses from response headers and the health endpoint.</summary>
+public sealed class HeaderAttackTests
+{
+    [Theory]
+    [InlineData("/user/login")]
+    [InlineData("/no-such-page")]
+    [InlineData("/health")]
+    [InlineData("/u/nobody/")]
+    public async Task Every_Auth_response_forbids_framing_sniffing_inline_script_and_leaking_the_referrer(string path)
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        await using var auth = AuthTestHost.Create(control.BaseAddress);
+        using var client = auth.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        AssertSecurityHeaders(await client.GetAsync(path));
+    }
+
+    [Theory]
+    [InlineData("/login")]
+    [InlineData("/api/workspaces")]
+    [InlineData("/health")]
+    public async Task Every_Control_response_forbids_framing_sniffing_inline_script_and_leaking_the_referrer(string path)
+    {
+        await using var control = new ServiceFactory<ControlDbContext>("control");
+        using var client = control.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        AssertSecurityHeaders(await client.GetAsync(path));
+    }
+
+    [Fact]
+    public async Task Anonymous_health_says_only_the_status_word_and_the_api_key_gets_the_detail()
+    {
+        await using var control = new ServiceFactory<ControlDbContext>("control");
+        using var anonymous = control.CreateClient();
+        using var api = control.CreateApiClient();
+
+        var hidden = await (await anonymous.GetAsync("/health")).Content.ReadAsStringAsync();
+        var detail = await (await api.GetAsync("/health")).Content.ReadAsStringAsync();
+
+        Assert.Contains(hidden, new[] { "Healthy", "Degraded", "Unhealthy" });
+        Assert.Contains("docker-engine", detail);
+    }
+
+    [Fact]
+    public async Task Anonymous_health_of_Auth_says_only_the_status_word()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        await using var auth = AuthTestHost.Create(control.BaseAddress);
+        using var anonymous = auth.CreateClient();
+        using var api = auth.CreateApiClient();
+
+        var hidden = await (await anonymous.GetAsync("/health")).Content.ReadAsStringAsync();
+        var detail = await (await api.GetAsync("/health")).Content.ReadAsStringAsync();
+
+        Assert.Contains(hidden, new[] { "Healthy", "Degraded", "Unhealthy" });
+        Assert.Contains("\"entries\"", detail);
+    }
+
+    private static void AssertSecurityHeaders(HttpResponseMessage response)
+    {
+        var csp = response.Headers.TryGetValues("Content-Security-Policy", out var values) ? string.Join(";", values) : "";
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Contains("form-action 'self'", csp);
+        Assert.Contains("script-src 'self'", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("no-referrer", string.Join(",", response.Headers.GetValues("Referrer-Policy")));
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
+using SaasPanel.Auth.Data;
+using SaasPanel.Control.Data;
+using SaasPanel.Tests.Infrastructure;
+
+namespace SaasPanel.Tests.Security;
+
+/// <summary>An attacker who copied a session cookie, or who posts to sign-out from another site.</summary>
+public sealed class SessionAttackTests : IAsyncLifetime
+{
+    private FakeControlApi _control = null!;
+    private EchoWorkspace _container = null!;
+    private ServiceFactory<AuthDbContext> _auth = null!;
+
+    public async Task InitializeAsync()
+    {
+        _control = await FakeControlApi.StartNewAsync();
+        _container = await EchoWorkspace.StartNewAsync();
+        _auth = AuthTestHost.Create(_control.BaseAddress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _auth.DisposeAsync();
+        await _container.DisposeAsync();
+        await _control.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_cookie_copied_before_logout_is_refused_by_the_gateway_after_it()
+    {
+        using var alice = _auth.CreateBrowser();
+        var registered = await alice.RegisterAsync("alice", "alice@example.com", "password1");
+        var copied = SessionCookie(registered);
+        _control.Publish(FakeControlApi.Running("alice", _container.Endpoint, "alice-secret"));
+        using var thief = _auth.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        await Eventually.AssertAsync(async () => (await GetWithCookieAsync(thief, "/u/alice/", copied)).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15), "the copied cookie reaching the workspace before logout");
+
+        await alice.PostFormAsync("/user/logout", new());
+        var gateway = await GetWithCookieAsync(thief, "/u/alice/", copied);
+        var page = await GetWithCookieAsync(thief, "/user/workspace", copied);
+
+        Assert.Equal(HttpStatusCode.Redirect, gateway.StatusCode);
+        Assert.StartsWith("/user/login", gateway.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task Logout_is_one_post_from_the_own_origin_and_refused_from_another_site()
+    {
+        using var alice = _auth.CreateBrowser();
+        await alice.RegisterAsync("alice", "alice@example.com", "password1");
+
+        var foreign = await PostLogoutAsync(alice, "Origin", "https://evil.example");
+        var signedInAfterForeign = await alice.Http.GetAsync("/user/workspace");
+        var own = await PostLogoutAsync(alice, "Sec-Fetch-Site", "same-origin");
+        var signedInAfterOwn = await alice.Http.GetAsync("/user/workspace");
+
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, signedInAfterForeign.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, own.StatusCode);
+        Assert.Equal("/user/login", own.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, signedInAfterOwn.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostLogoutAsync(AuthTestClient browser, string header, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/user/logout") { Content = new FormUrlEncodedContent([]) };
+        request.Headers.Add(header, value);
+        return await browser.Http.SendAsync(request);
+    }
+
+    internal static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        return await client.SendAsync(request);
+    }
+
+    internal static string SessionCookie(HttpResponseMessage response) =>
+        response.Headers.GetValues("Set-Cookie").Select(cookie => cookie.Split(';')[0])
+            .Single(cookie => cookie.StartsWith(SharedSignInExtensions.CookieName + "=", StringComparison.Ordinal));
+}
+
+/// <summary>An admin's cookie copied before they signed out, replayed at Control (:5001) against the panel and the API.</summary>
+public sealed class ControlSessionAttackTests
+{
+    private static Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie) =>
+        SessionAttackTests.GetWithCookieAsync(client, path, cookie);
+
+    private static string SessionCookie(HttpResponseMessage response) => SessionAttackTests.SessionCookie(response);
+
+    [Fact]
+    public async Task An_admin_cookie_copied_before_logout_is_refused_by_Control_after_it()
+    {
+        await using var fakeControl = await FakeControlApi.StartNewAsync();
+        var authPort = TestNetwork.FreePort();
+        await using var auth = AuthTestHost.Create(fakeControl.BaseAddress);
+        auth.UseKestrel(authPort);
+        auth.StartServer();
+        await using var control = new ServiceFactory<ControlDbContext>("control", new Dictionary<string, string?>
+        {
+            ["DataProtection:KeyDirectory"] = Path.Combine(auth.DataDirectory, "keys"),
+            ["AuthSessions:Url"] = $"http://127.0.0.1:{authPort}/",
+            ["AuthSessions:CacheDuration"] = "00:00:00",
+        });
+        using var admin = AuthTestHost.CreateLoopbackBrowser(authPort);
+        var copied = SessionCookie(await admin.AdminSignInAsync());
+        using var thief = control.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var apiBefore = await GetWithCookieAsync(thief, "/api/workspaces", copied);
+        var panelBefore = await GetWithCookieAsync(thief, "/", copied);
+
+        await admin.PostFormAsync("/user/logout", []);
+        var apiAfter = await GetWithCookieAsync(thief, "/api/workspaces", copied);
+        var panelAfter = await GetWithCookieAsync(thief, "/", copied);
+
+        Assert.Equal(HttpStatusCode.OK, apiBefore.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, panelBefore.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, apiAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, panelAfter.StatusCode);
+        Assert.Equal("/login", panelAfter.Headers.Location?.AbsolutePath);
+    }
+}
