@@ -21,6 +21,7 @@ internal static class BenchmarkRun
     public static readonly IReadOnlyList<(string Name, Func<BenchmarkContext, CancellationToken, Task> Run)> Steps =
     [
         ("provisioning", ProvisioningBenchmark.RunSequentialAsync),
+        ("browser_registration", BrowserRegistrationBenchmark.RunAsync),
         ("provisioning_concurrent", ProvisioningBenchmark.RunConcurrentAsync),
         ("docker_run_concurrent", ProvisioningBenchmark.RunDockerRunConcurrentAsync),
         ("throughput", ThroughputBenchmark.RunAsync),
@@ -31,6 +32,12 @@ internal static class BenchmarkRun
 
     public static async Task<int> ExecuteAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
+        if (options.OnlySteps?.FirstOrDefault(step => !Steps.Any(known => known.Name == step)) is { } unknown)
+        {
+            await Console.Error.WriteLineAsync($"unknown step '{unknown}' (steps: {string.Join(", ", Steps.Select(step => step.Name))})");
+            return 2;
+        }
+
         var results = new BenchmarkResults();
         var machine = await MachineFacts.ReadAsync(cancellationToken);
         var loadAtStart = MachineFacts.LoadAverage();

@@ -36,7 +36,12 @@ public sealed class GatewayForwarder(
         }
 
         var userName = (string)context.Request.RouteValues["user"]!;
-        Activity.Current?.SetTag(TelemetryConventions.UserTag, userName);
+        // Unsampled requests (most of them) skip the tag: it would be allocated only to be dropped.
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag(TelemetryConventions.UserTag, userName);
+        }
+
         var outcome = await AnswerAsync(context, userName);
         telemetry.RecordGatewayRequest(outcome, context.Response.StatusCode);
     }
@@ -96,7 +101,7 @@ public sealed class GatewayForwarder(
     {
         GatewayTransformer.SetRoute(context, route, prefix);
         var started = Stopwatch.GetTimestamp();
-        var error = await forwarder.SendAsync(context, route.DestinationPrefix!, client.Invoker, client.RequestConfig, client.Transformer);
+        var error = await forwarder.SendAsync(context, route.DestinationPrefix!, client.InvokerFor(Activity.Current), client.RequestConfig, client.Transformer);
         telemetry.RecordUpstream(Stopwatch.GetElapsedTime(started), error);
         if (error == ForwarderError.None)
         {
