@@ -13,5 +13,11 @@
             window.location.assign(status.url);
         }
     });
-    // After a blip (Auth restarting, network) EventSource reconnects by itself and gets the current state first.
+    // After a blip (Auth restarting, network) EventSource reconnects by itself and gets the current state first;
+    // it gives up only on an answer that is not a stream (signed out): then the page reloads and says why.
+    events.addEventListener("error", function () {
+        if (events.readyState === EventSource.CLOSED) {
+            setTimeout(function () { window.location.reload(); }, 2000);
+        }
+    });
 })();
