@@ -7,9 +7,12 @@ namespace SaasPanel.Benchmarks;
 /// What one run measures and how much: <c>--quick</c> is a smaller run (under 5 minutes) of the same
 /// steps; the full run provisions more users and 500 workspaces (under 30 minutes on 2 cores).
 /// </summary>
-internal sealed record BenchmarkOptions(bool Quick, string InstanceId, string OutputDirectory)
+internal sealed record BenchmarkOptions(bool Quick, string InstanceId, string OutputDirectory, IReadOnlySet<string>? OnlySteps = null)
 {
-    public const string Usage = "usage: SaasPanel.Benchmarks [--quick] [--instance <id>] [--output <directory>]";
+    public const string Usage = "usage: SaasPanel.Benchmarks [--quick] [--only <step>[,<step>...]] [--instance <id>] [--output <directory>]";
+
+    /// <summary>True when the step runs: every step, unless <c>--only</c> named some (to measure one change quickly).</summary>
+    public bool Runs(string step) => OnlySteps is null || OnlySteps.Contains(step);
 
     /// <summary>Sequential registrations, and as many bare <c>docker run</c>s to compare with.</summary>
     public int SequentialUsers => Quick ? 20 : 100;
@@ -47,6 +50,7 @@ internal sealed record BenchmarkOptions(bool Quick, string InstanceId, string Ou
         var quick = false;
         string? instanceId = null;
         string? output = null;
+        HashSet<string>? only = null;
         error = "";
         options = null!;
         for (var i = 0; i < args.Length; i++)
@@ -61,6 +65,9 @@ internal sealed record BenchmarkOptions(bool Quick, string InstanceId, string Ou
                     break;
                 case "--output" when i + 1 < args.Length:
                     output = args[++i];
+                    break;
+                case "--only" when i + 1 < args.Length:
+                    only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     break;
                 default:
                     error = $"unknown argument '{args[i]}'";
@@ -77,7 +84,7 @@ internal sealed record BenchmarkOptions(bool Quick, string InstanceId, string Ou
             return false;
         }
 
-        options = new BenchmarkOptions(quick, instanceId, Path.GetFullPath(output ?? Path.Combine("artifacts", "bench")));
+        options = new BenchmarkOptions(quick, instanceId, Path.GetFullPath(output ?? Path.Combine("artifacts", "bench")), only);
         return true;
     }
 }

@@ -17,8 +17,27 @@ internal static class BenchmarkRun
 {
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>Every step, in the order a run takes them; <c>--only</c> picks some by name.</summary>
+    public static readonly IReadOnlyList<(string Name, Func<BenchmarkContext, CancellationToken, Task> Run)> Steps =
+    [
+        ("provisioning", ProvisioningBenchmark.RunSequentialAsync),
+        ("browser_registration", BrowserRegistrationBenchmark.RunAsync),
+        ("provisioning_concurrent", ProvisioningBenchmark.RunConcurrentAsync),
+        ("docker_run_concurrent", ProvisioningBenchmark.RunDockerRunConcurrentAsync),
+        ("throughput", ThroughputBenchmark.RunAsync),
+        ("density", DensityBenchmark.RunAsync),
+        ("reconcile", ReconcileBenchmark.RunAsync),
+        ("admin_list", AdminListBenchmark.RunAsync),
+    ];
+
     public static async Task<int> ExecuteAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
+        if (options.OnlySteps?.FirstOrDefault(step => !Steps.Any(known => known.Name == step)) is { } unknown)
+        {
+            await Console.Error.WriteLineAsync($"unknown step '{unknown}' (steps: {string.Join(", ", Steps.Select(step => step.Name))})");
+            return 2;
+        }
+
         var results = new BenchmarkResults();
         var machine = await MachineFacts.ReadAsync(cancellationToken);
         var loadAtStart = MachineFacts.LoadAverage();
@@ -29,15 +48,7 @@ internal static class BenchmarkRun
             await using var panel = await PanelHost.StartAsync(options.InstanceId, options.OutputDirectory, cancellationToken);
             var context = new BenchmarkContext(options, panel, results);
             var failures = await BenchmarkSteps.RunAllAsync(
-                [
-                    Step("provisioning", ProvisioningBenchmark.RunSequentialAsync),
-                    Step("provisioning_concurrent", ProvisioningBenchmark.RunConcurrentAsync),
-                    Step("docker_run_concurrent", ProvisioningBenchmark.RunDockerRunConcurrentAsync),
-                    Step("throughput", ThroughputBenchmark.RunAsync),
-                    Step("density", DensityBenchmark.RunAsync),
-                    Step("reconcile", ReconcileBenchmark.RunAsync),
-                    Step("admin_list", AdminListBenchmark.RunAsync),
-                ],
+                Steps.Where(step => options.Runs(step.Name)).Select(step => new BenchmarkStep(step.Name, ct => step.Run(context, ct))),
                 cancellationToken);
             foreach (var (step, error) in failures)
             {
@@ -45,8 +56,6 @@ internal static class BenchmarkRun
             }
 
             exitCode = failures.Count == 0 ? 0 : 1;
-
-            BenchmarkStep Step(string name, Func<BenchmarkContext, CancellationToken, Task> run) => new(name, ct => run(context, ct));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -71,7 +80,8 @@ internal static class BenchmarkRun
             $"load average (1, 5, 15 min) {loadAtStart} at the start, {MachineFacts.LoadAverage()} at the end.";
         await File.WriteAllTextAsync(options.TablePath, table.ToMarkdown(heading), CancellationToken.None);
         ProgressLog.Step($"wrote {options.ResultsPath} and {options.TablePath}");
-        return results.IsComplete ? exitCode : 1;
+        // With --only, the other steps' keys are missing on purpose.
+        return results.IsComplete || options.OnlySteps is not null ? exitCode : 1;
     }
 
     private static async Task CleanUpAsync(string instanceId)

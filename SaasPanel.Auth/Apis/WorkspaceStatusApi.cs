@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SaasPanel.Auth.Gateway;
 using SaasPanel.Contracts;
@@ -5,13 +6,21 @@ using SaasPanel.Contracts;
 namespace SaasPanel.Auth.Apis;
 
 /// <summary>
-/// <c>GET /user/workspace/status</c>: the signed-in user's workspace state from the route table,
-/// polled by the "being prepared" page so it can move on by itself.
+/// The signed-in user's workspace state from the route table: <c>GET /user/workspace/status</c> answers once,
+/// <c>GET /user/workspace/events</c> follows it as server-sent events (one <c>status</c> event now and one per change,
+/// until it is running), so the "being prepared" page opens the app the moment Control reports it Running.
 /// </summary>
 public static class WorkspaceStatusApi
 {
-    public static IEndpointConventionBuilder MapWorkspaceStatusApi(this IEndpointRouteBuilder app) =>
+    public const string EventsPath = "/user/workspace/events";
+    public const string StatusEventType = "status";
+
+    public static IEndpointRouteBuilder MapWorkspaceStatusApi(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/user/workspace/status", GetStatus).WithName("GetWorkspaceStatus");
+        app.MapGet(EventsPath, FollowStatus).WithName("FollowWorkspaceStatus");
+        return app;
+    }
 
     public static Results<Ok<WorkspaceStatus>, UnauthorizedHttpResult> GetStatus(HttpContext context, GatewayRouteTable routes)
     {
@@ -22,6 +31,42 @@ public static class WorkspaceStatusApi
 
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(WorkspaceStatus.For(userName, routes));
+    }
+
+    public static Results<ServerSentEventsResult<WorkspaceStatus>, UnauthorizedHttpResult> FollowStatus(HttpContext context, GatewayRouteTable routes)
+    {
+        if (context.User.Identity is not { IsAuthenticated: true, Name: { } userName })
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.ServerSentEvents(Follow(userName, routes, context.RequestAborted), StatusEventType);
+    }
+
+    private static async IAsyncEnumerable<WorkspaceStatus> Follow(string userName, GatewayRouteTable routes,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? sent = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Taken before the read: a change between reading and waiting still wakes this loop.
+            var change = routes.ChangeOf(userName);
+            var status = WorkspaceStatus.For(userName, routes);
+            if (status.State != sent)
+            {
+                sent = status.State;
+                yield return status;
+            }
+
+            if (status.Ready)
+            {
+                yield break;
+            }
+
+            // A closed page ends the wait quietly; a failed workspace is still followed (an operator may retry it).
+            await change.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 }
 

@@ -37,7 +37,12 @@ public sealed class GatewayForwarder(
         }
 
         var userName = (string)context.Request.RouteValues["user"]!;
-        Activity.Current?.SetTag(TelemetryConventions.UserTag, userName);
+        // Unsampled requests (most of them) skip the tag: it would be allocated only to be dropped.
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag(TelemetryConventions.UserTag, userName);
+        }
+
         var outcome = await AnswerAsync(context, userName);
         telemetry.RecordGatewayRequest(outcome, context.Response.StatusCode);
     }
@@ -100,7 +105,7 @@ public sealed class GatewayForwarder(
         ActivityTrackingUpgradeFeature.Install(context, activity, userName);
         var started = Stopwatch.GetTimestamp();
         SecurityHeaders.KeepApplicationHeaders(context);
-        var error = await forwarder.SendAsync(context, route.DestinationPrefix!, client.Invoker, client.RequestConfig, client.Transformer);
+        var error = await forwarder.SendAsync(context, route.DestinationPrefix!, client.InvokerFor(Activity.Current), client.RequestConfig, client.Transformer);
         telemetry.RecordUpstream(Stopwatch.GetElapsedTime(started), error);
         if (error == ForwarderError.None)
         {

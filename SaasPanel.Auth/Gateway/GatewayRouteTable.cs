@@ -4,11 +4,13 @@ namespace SaasPanel.Auth.Gateway;
 
 /// <summary>
 /// Where each workspace is, in memory, so forwarding a request costs a dictionary lookup and
-/// no call to Control. <see cref="WorkspaceChangeStream"/> keeps it current.
+/// no call to Control. <see cref="WorkspaceChangeStream"/> keeps it current; <see cref="ChangeOf"/> tells
+/// whoever follows one workspace (the "being prepared" page) that its route changed.
 /// </summary>
 public sealed class GatewayRouteTable
 {
     private volatile ConcurrentDictionary<string, WorkspaceRoute> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _changes = new(StringComparer.Ordinal);
 
     /// <summary>True once a full snapshot from Control has been loaded (and stays true across reconnects).</summary>
     public bool IsSynchronized { get; private set; }
@@ -28,6 +30,10 @@ public sealed class GatewayRouteTable
 
         _routes = routes;
         IsSynchronized = true;
+        foreach (var userName in _changes.Keys)
+        {
+            Signal(userName);
+        }
     }
 
     /// <summary>
@@ -44,6 +50,7 @@ public sealed class GatewayRouteTable
             {
                 if (route.IsDeleted || routes.TryAdd(route.UserName, route))
                 {
+                    Signal(route.UserName);
                     return true;
                 }
             }
@@ -55,8 +62,24 @@ public sealed class GatewayRouteTable
                 ? routes.TryRemove(KeyValuePair.Create(route.UserName, known))
                 : routes.TryUpdate(route.UserName, route, known))
             {
+                Signal(route.UserName);
                 return true;
             }
+        }
+    }
+
+    /// <summary>
+    /// A task that completes at the next change of <paramref name="userName"/>'s route. Take it before reading the
+    /// route, so a change between the read and the wait is not missed.
+    /// </summary>
+    public Task ChangeOf(string userName) =>
+        _changes.GetOrAdd(userName, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private void Signal(string userName)
+    {
+        if (_changes.TryRemove(userName, out var change))
+        {
+            change.TrySetResult();
         }
     }
 }

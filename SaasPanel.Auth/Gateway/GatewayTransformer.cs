@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using SaasPanel.Contracts;
@@ -15,6 +16,9 @@ namespace SaasPanel.Auth.Gateway;
 public sealed class GatewayTransformer : HttpTransformer
 {
     private static readonly object s_routeKey = new();
+
+    // A client's trace headers: a traced request gets the gateway's own instead (its invoker's propagator), an untraced one none.
+    private static readonly string[] s_traceHeaders = [.. DistributedContextPropagator.Current.Fields ?? []];
 
     public static void SetRoute(HttpContext context, WorkspaceRoute route, string prefix) => context.Items[s_routeKey] = (route, prefix);
 
@@ -37,6 +41,11 @@ public sealed class GatewayTransformer : HttpTransformer
         headers.Remove("X-Forwarded-For");
         headers.Remove("X-Forwarded-Proto");
         headers.Remove("X-Forwarded-Host");
+        foreach (var traceHeader in s_traceHeaders)
+        {
+            headers.Remove(traceHeader);
+        }
+
         headers.TryAddWithoutValidation(Headers.GatewaySecret, route.GatewaySecret);
         headers.TryAddWithoutValidation(Headers.ForwardedPrefix, prefix);
         // The caller, who is the owner or an admin (the gateway let nobody else through), as signed in.

@@ -19,6 +19,15 @@ internal sealed class BenchmarkResults
 
     public double? ProvisionP99Ms { get; set; }
 
+    /// <summary>
+    /// Registration to a serving workspace without a warm pool: Control creates and starts a container when asked. No
+    /// pool exists yet, so this is the same path (and the same figure) as <see cref="ProvisionP50Ms"/>.
+    /// </summary>
+    public double? ProvisionP50MsNopool { get; set; }
+
+    /// <summary>Chromium: the click on Register until the app's page shows, through the "being prepared" page (p50).</summary>
+    public double? BrowserRegisterToAppMs { get; set; }
+
     public double? ProvisionConcurrentP50Ms { get; set; }
 
     public double? ProvisionConcurrentP99Ms { get; set; }

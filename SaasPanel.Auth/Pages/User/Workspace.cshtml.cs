@@ -5,9 +5,14 @@ using SaasPanel.Auth.Gateway;
 
 namespace SaasPanel.Auth.Pages.User;
 
-/// <summary>"Your workspace is being prepared": follows provisioning through the status API and moves on when it runs.</summary>
+/// <summary>
+/// "Your workspace is being prepared": follows provisioning over <see cref="WorkspaceStatusApi.EventsPath"/> and moves
+/// on when it runs; without JavaScript it reloads itself, and a reload of a running workspace redirects to it.
+/// </summary>
 public sealed class WorkspaceModel(GatewayRouteTable routes) : PageModel
 {
+    public const int NoScriptRefreshSeconds = 2;
+
     public WorkspaceStatus Status { get; private set; } = null!;
 
     public IActionResult OnGet()

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using SaasPanel.Auth.Apis;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Gateway;
 using SaasPanel.Contracts;
@@ -211,6 +214,38 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_events_stream_pushes_each_state_and_ends_the_moment_the_workspace_runs()
+    {
+        using var timeout = new CancellationTokenSource(s_deadline);
+        using var response = await _alice.Http.GetAsync(WorkspaceStatusApi.EventsPath, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        await using var events = SseParser.Create(stream).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+
+        var pending = await NextStatusAsync(events);
+        PublishAndWait(FakeControlApi.Change("alice", WorkspaceStates.Starting, DesiredStates.Running, secret: Secret));
+        var starting = await NextStatusAsync(events);
+        PublishAndWait(FakeControlApi.Running("alice", _container.Endpoint, Secret));
+        var running = await NextStatusAsync(events);
+
+        Assert.Equal((WorkspaceStates.Pending, false), (pending.State, pending.Ready));
+        Assert.Equal((WorkspaceStates.Starting, false), (starting.State, starting.Ready));
+        Assert.Equal((WorkspaceStates.Running, true, "/u/alice/"), (running.State, running.Ready, running.Url));
+        Assert.False(await events.MoveNextAsync(), "the stream ends once the workspace runs");
+    }
+
+    [Fact]
+    public async Task The_events_stream_is_only_for_a_signed_in_user()
+    {
+        using var anonymous = _auth.CreateBrowser();
+
+        var response = await anonymous.Http.GetAsync(WorkspaceStatusApi.EventsPath);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_reconnect_replaces_the_route_table_with_the_new_snapshot()
     {
         await PublishRunningAsync("alice");
@@ -256,6 +291,13 @@ public sealed class GatewayTests : IAsyncLifetime
     {
         PublishAndWait(FakeControlApi.Running(userName, _container.Endpoint, Secret));
         await Eventually.AssertAsync(() => Task.FromResult(RouteState(userName) == WorkspaceStates.Running), s_deadline, $"{userName} running in the route table");
+    }
+
+    private static async Task<WorkspaceStatus> NextStatusAsync(IAsyncEnumerator<SseItem<string>> events)
+    {
+        Assert.True(await events.MoveNextAsync(), "another status event");
+        Assert.Equal(WorkspaceStatusApi.StatusEventType, events.Current.EventType);
+        return JsonSerializer.Deserialize<WorkspaceStatus>(events.Current.Data, JsonSerializerOptions.Web)!;
     }
 
     private void PublishAndWait(WorkspaceChangeEvent workspace) => _control.Publish(workspace);

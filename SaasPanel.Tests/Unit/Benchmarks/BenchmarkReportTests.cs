@@ -76,6 +76,8 @@ public sealed class BenchmarkReportTests
 
         Assert.Contains("docker_run_concurrent_p50_ms", keys);
         Assert.Contains("docker_run_concurrent_p99_ms", keys);
+        Assert.Contains("provision_p50_ms_nopool", keys);
+        Assert.Contains("browser_register_to_app_ms", keys);
         Assert.Equal(keys, rows);
     }
 
