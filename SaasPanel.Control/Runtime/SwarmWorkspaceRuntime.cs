@@ -159,9 +159,12 @@ internal sealed class SwarmWorkspaceRuntime(
     {
         var service = await InspectServiceAsync(containerId, cancellationToken);
         var since = DateTime.UtcNow;
-        if (service.Spec.Mode.Replicated?.Replicas == 1)
+        if (service.Spec.Mode.Replicated?.Replicas == 1
+            && !(await ListTasksAsync([service.ID], cancellationToken))[service.ID]
+                .Any(t => t.DesiredState == TaskState.Running && t.Status.State < TaskState.Running))
         {
-            // Wanted already, yet not running (its task failed for good): a forced update makes a new task.
+            // Wanted already, yet not running and none on its way (its task failed for good): a forced update makes a new task.
+            // One on its way (swarm replacing a task whose node went down) is waited for, not replaced again.
             service.Spec.TaskTemplate.ForceUpdate++;
         }
 

@@ -284,7 +284,8 @@ public sealed class SwarmClusterTests(ITestOutputHelper output)
         {
             var controlPort = TestNetwork.FreePort();
             var authPort = TestNetwork.FreePort();
-            var control = new ControlHost(port: controlPort, runtime: runtime);
+            var control = new ControlHost(port: controlPort, runtime: runtime,
+                settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
             var auth = AuthTestHost.Create($"http://127.0.0.1:{controlPort}/",
                 new Dictionary<string, string?> { ["ControlClient:ApiKey"] = control.Data.ApiKey });
             auth.UseKestrel(authPort);
