@@ -160,7 +160,20 @@ public static class WorkspacesApi
     public static Task<Results<Ok<WorkspaceStats>, ProblemHttpResult, ValidationProblem>> StatsAsync(
         string user, ControlDbContext db, IWorkspaceRuntime runtime, CancellationToken cancellationToken) =>
         ApiProblems.ForWorkspaceAsync<Ok<WorkspaceStats>>(user, db, async workspace =>
-            workspace is { ContainerId: { } containerId, State: WorkspaceState.Running }
-                ? TypedResults.Ok(await runtime.GetStatsAsync(containerId, cancellationToken))
-                : ApiProblems.Conflict($"Workspace '{user}' is not running."), cancellationToken);
+        {
+            if (workspace is not { ContainerId: { } containerId, State: WorkspaceState.Running })
+            {
+                return ApiProblems.Conflict($"Workspace '{user}' is not running.");
+            }
+
+            try
+            {
+                return TypedResults.Ok(await runtime.GetStatsAsync(containerId, cancellationToken));
+            }
+            catch (WorkspaceRuntimeException ex)
+            {
+                // The engine cannot say now (on a swarm: the task runs on a node whose engine Control does not reach).
+                return ApiProblems.Conflict(ex.Message);
+            }
+        }, cancellationToken);
 }

@@ -20,20 +20,17 @@ namespace SaasPanel.Control.Runtime;
 /// </summary>
 internal sealed class DockerWorkspaceRuntime(
     DockerEngine engine, WorkspaceReadinessProbe probe, WorkspaceVolumes volumes, IOptions<RuntimeOptions> options)
-    : IWorkspaceRuntime
+    : EngineWorkspaceRuntime(engine, probe, volumes, options), IWorkspaceRuntime
 {
     private const string IccOption = "com.docker.network.bridge.enable_icc";
 
-    private readonly RuntimeOptions _options = options.Value;
     private readonly SemaphoreSlim _networkLock = new(1, 1);
 
-    private DockerClient Docker => engine.Client;
-
-    public string EngineEndpoint => engine.Endpoint;
+    protected override string LogsCommand => "docker logs";
 
     private Dictionary<string, IDictionary<string, bool>> InstanceFilter(string? type = null, string? userName = null)
     {
-        var filters = WorkspaceLabels.InstanceFilter(_options.InstanceId, userName);
+        var filters = WorkspaceLabels.InstanceFilter(Options.InstanceId, userName);
         if (type is not null)
         {
             filters["type"] = new Dictionary<string, bool> { [type] = true };
@@ -45,7 +42,7 @@ internal sealed class DockerWorkspaceRuntime(
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
         await EnsureNetworkAsync(egress: false, cancellationToken);
-        if (_options.Templates.Values.Any(t => t.Egress))
+        if (Options.Templates.Values.Any(t => t.Egress))
         {
             await EnsureNetworkAsync(egress: true, cancellationToken);
         }
@@ -75,7 +72,7 @@ internal sealed class DockerWorkspaceRuntime(
 
             foreach (var network in named)
             {
-                if (WorkspaceLabels.Find(network.Labels, WorkspaceLabels.Instance) != _options.InstanceId)
+                if (WorkspaceLabels.Find(network.Labels, WorkspaceLabels.Instance) != Options.InstanceId)
                 {
                     throw new WorkspaceRuntimeException(
                         $"A network named {name} exists that this SaasPanel installation does not own; rename or remove it.");
@@ -98,7 +95,7 @@ internal sealed class DockerWorkspaceRuntime(
 
     /// <summary>The network a workspace joins: the internal one, or the routed one of templates that allow egress.</summary>
     private string NetworkName(bool egress) =>
-        egress ? WorkspaceLabels.EgressNetworkName(_options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(_options.InstanceId);
+        egress ? WorkspaceLabels.EgressNetworkName(Options.InstanceId) : WorkspaceLabels.IsolatedNetworkName(Options.InstanceId);
 
     private Task CreateNetworkAsync(string name, bool egress, CancellationToken cancellationToken) =>
         EngineTrace.TraceAsync("docker network create", () => Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
@@ -107,19 +104,10 @@ internal sealed class DockerWorkspaceRuntime(
             Driver = "bridge",
             CheckDuplicate = true,
             Internal = !egress,
-            Labels = new Dictionary<string, string> { [WorkspaceLabels.Managed] = "true", [WorkspaceLabels.Instance] = _options.InstanceId },
+            Labels = new Dictionary<string, string> { [WorkspaceLabels.Managed] = "true", [WorkspaceLabels.Instance] = Options.InstanceId },
             // Workspaces never reach each other; only the host (the gateway) reaches them.
             Options = new Dictionary<string, string> { [IccOption] = "false" },
         }, cancellationToken));
-
-    public async Task<string> ResolveImageAsync(string template, CancellationToken cancellationToken)
-    {
-        var image = Template(template).Image;
-        return (await EngineTrace.TraceAsync("docker image inspect", () => Docker.Images.InspectImageAsync(image, cancellationToken))).ID;
-    }
-
-    private WorkspaceTemplate Template(string name) =>
-        _options.FindTemplate(name) ?? throw new WorkspaceRuntimeException($"No template '{name}' is configured (Runtime:Templates).");
 
     public async Task<IReadOnlyList<WorkspaceInstance>> ListAsync(string? userName, CancellationToken cancellationToken)
     {
@@ -154,7 +142,7 @@ internal sealed class DockerWorkspaceRuntime(
 
     public async Task<WorkspaceInstance> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken)
     {
-        var name = WorkspaceLabels.ContainerName(_options.InstanceId, spec.UserName);
+        var name = WorkspaceLabels.ContainerName(Options.InstanceId, spec.UserName);
         var template = Template(spec.Template);
         try
         {
@@ -171,7 +159,7 @@ internal sealed class DockerWorkspaceRuntime(
             // Someone (an earlier run that crashed, a parallel pass) created it already: adopt it only if it is ours.
             var existing = await InspectContainerAsync(name, cancellationToken);
             var labels = existing.Config.Labels ?? new Dictionary<string, string>();
-            if (WorkspaceLabels.Find(labels, WorkspaceLabels.Instance) != _options.InstanceId
+            if (WorkspaceLabels.Find(labels, WorkspaceLabels.Instance) != Options.InstanceId
                 || WorkspaceLabels.Find(labels, WorkspaceLabels.User) != spec.UserName)
             {
                 throw new WorkspaceRuntimeException(
@@ -184,7 +172,7 @@ internal sealed class DockerWorkspaceRuntime(
 
     private CreateContainerParameters CreateParameters(string name, string network, WorkspaceTemplate template, WorkspaceSpec spec)
     {
-        var settings = WorkspaceContainerSettings.For(_options, template, spec);
+        var settings = WorkspaceContainerSettings.For(Options, template, spec);
         var labels = new Dictionary<string, string>(settings.Labels);
         return new CreateContainerParameters
         {
@@ -235,16 +223,11 @@ internal sealed class DockerWorkspaceRuntime(
 
     public Task StopAsync(string containerId, CancellationToken cancellationToken) =>
         EngineTrace.TraceAsync("docker stop", () => Docker.Containers.StopContainerAsync(containerId,
-            new ContainerStopParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
+            new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
 
     public Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
         EngineTrace.TraceAsync("docker restart", () => Docker.Containers.RestartContainerAsync(containerId,
-            new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)_options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
-
-    public Task<bool> WaitUntilReadyAsync(WorkspaceInstance container, TimeSpan timeout, CancellationToken cancellationToken) =>
-        container.Endpoint is { } endpoint
-            ? probe.WaitUntilReadyAsync(endpoint, Template(container.Template).ReadinessPath, timeout, cancellationToken)
-            : Task.FromResult(false);
+            new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)Options.StopTimeout.TotalSeconds }, cancellationToken), containerId);
 
     public async Task RemoveAsync(string containerId, CancellationToken cancellationToken)
     {
@@ -263,30 +246,9 @@ internal sealed class DockerWorkspaceRuntime(
         }
     }
 
-    public Task RemoveDataAsync(string userName, CancellationToken cancellationToken) => volumes.RemoveAsync(userName, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken) => volumes.ListUsersAsync(cancellationToken);
-
-    public async IAsyncEnumerable<string> GetLogsAsync(string containerId, int tail, bool follow,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var parameters = new ContainerLogsParameters
-        {
-            ShowStdout = true,
-            ShowStderr = true,
-            Timestamps = true,
-            Follow = follow,
-            Tail = tail.ToString(CultureInfo.InvariantCulture),
-        };
-        // The span covers opening the stream only: following it lasts as long as the reader stays.
-        using var stream = await EngineTrace.TraceAsync("docker logs",
-            () => Docker.Containers.GetContainerLogsAsync(containerId, tty: false, parameters, cancellationToken), containerId);
-
-        await foreach (var line in EngineStreams.ReadLinesAsync(stream, cancellationToken))
-        {
-            yield return line;
-        }
-    }
+    protected override Task<MultiplexedStream> OpenLogsAsync(string containerId, string tail, bool follow, CancellationToken cancellationToken) =>
+        Docker.Containers.GetContainerLogsAsync(containerId, tty: false,
+            new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Timestamps = true, Follow = follow, Tail = tail }, cancellationToken);
 
     public Task<WorkspaceStats> GetStatsAsync(string containerId, CancellationToken cancellationToken) =>
         EngineStreams.ReadStatsAsync(Docker, containerId, cancellationToken);
@@ -329,7 +291,7 @@ internal sealed class DockerWorkspaceRuntime(
     {
         var info = await EngineTrace.TraceAsync("docker info", () => Docker.System.GetSystemInfoAsync(cancellationToken));
         var version = await EngineTrace.TraceAsync("docker version", () => Docker.System.GetVersionAsync(cancellationToken));
-        return new EngineInfo(engine.Endpoint, info.ServerVersion, version.APIVersion, info.OperatingSystem,
+        return new EngineInfo(EngineEndpoint, info.ServerVersion, version.APIVersion, info.OperatingSystem,
             (int)info.NCPU, info.MemTotal, (int)info.ContainersRunning);
     }
 
@@ -356,7 +318,7 @@ internal sealed class DockerWorkspaceRuntime(
     /// <summary>The container's address on the installation's network and its template's port; null while it has none.</summary>
     private WorkspaceEndpoint? EndpointOf(IDictionary<string, string> labels, IDictionary<string, EndpointSettings>? networks)
     {
-        if (_options.FindTemplate(WorkspaceLabels.Find(labels, WorkspaceLabels.Template)) is not { } template)
+        if (Options.FindTemplate(WorkspaceLabels.Find(labels, WorkspaceLabels.Template)) is not { } template)
         {
             return null;
         }

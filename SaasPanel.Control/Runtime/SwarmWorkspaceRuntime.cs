@@ -20,28 +20,14 @@ namespace SaasPanel.Control.Runtime;
 /// </summary>
 internal sealed class SwarmWorkspaceRuntime(
     DockerEngine engine, WorkspaceReadinessProbe probe, WorkspaceVolumes volumes, IOptions<RuntimeOptions> options)
-    : IWorkspaceRuntime
+    : EngineWorkspaceRuntime(engine, probe, volumes, options), IWorkspaceRuntime
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly RuntimeOptions _options = options.Value;
-
-    private DockerClient Docker => engine.Client;
-
-    public string EngineEndpoint => engine.Endpoint;
+    protected override string LogsCommand => "docker service logs";
 
     /// <summary>Only checks that the engine is a swarm manager: services need no network of their own (see the class).</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken) => await ManagerNodeIdAsync(cancellationToken);
-
-    public async Task<string> ResolveImageAsync(string template, CancellationToken cancellationToken)
-    {
-        // The manager holds every template image (it is where they are built or loaded first); nodes are labelled by its id.
-        var image = Template(template).Image;
-        return (await EngineTrace.TraceAsync("docker image inspect", () => Docker.Images.InspectImageAsync(image, cancellationToken))).ID;
-    }
-
-    private WorkspaceTemplate Template(string name) =>
-        _options.FindTemplate(name) ?? throw new WorkspaceRuntimeException($"No template '{name}' is configured (Runtime:Templates).");
 
     public async Task<IReadOnlyList<WorkspaceInstance>> ListAsync(string? userName, CancellationToken cancellationToken)
     {
@@ -70,7 +56,7 @@ internal sealed class SwarmWorkspaceRuntime(
 
     public async Task<WorkspaceInstance> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken)
     {
-        var name = WorkspaceLabels.ContainerName(_options.InstanceId, spec.UserName);
+        var name = WorkspaceLabels.ContainerName(Options.InstanceId, spec.UserName);
         try
         {
             var created = await EngineTrace.TraceAsync("docker service create", () => Docker.Swarm.CreateServiceAsync(
@@ -84,7 +70,7 @@ internal sealed class SwarmWorkspaceRuntime(
             // An earlier run that crashed, or a parallel pass, created it already: adopt it only if it is ours.
             var existing = await FindServiceAsync(name, cancellationToken)
                 ?? throw new WorkspaceRuntimeException($"Service {name} conflicted on create and then vanished; it is retried.");
-            if (WorkspaceLabels.Find(existing.Spec.Labels, WorkspaceLabels.Instance) != _options.InstanceId
+            if (WorkspaceLabels.Find(existing.Spec.Labels, WorkspaceLabels.Instance) != Options.InstanceId
                 || WorkspaceLabels.Find(existing.Spec.Labels, WorkspaceLabels.User) != spec.UserName)
             {
                 throw new WorkspaceRuntimeException(
@@ -98,7 +84,7 @@ internal sealed class SwarmWorkspaceRuntime(
 
     private ServiceSpec ServiceSpecFor(string name, WorkspaceTemplate template, WorkspaceSpec spec)
     {
-        var settings = WorkspaceContainerSettings.For(_options, template, spec);
+        var settings = WorkspaceContainerSettings.For(Options, template, spec);
         var labels = new Dictionary<string, string>(settings.Labels);
         IList<Mount> mounts =
         [
@@ -138,7 +124,7 @@ internal sealed class SwarmWorkspaceRuntime(
                     ReadOnly = template.ReadOnlyRoot,
                     CapabilityDrop = ["ALL"],
                     Mounts = mounts,
-                    StopGracePeriod = (long)(_options.StopTimeout.TotalMilliseconds * 1_000_000),
+                    StopGracePeriod = (long)(Options.StopTimeout.TotalMilliseconds * 1_000_000),
                 },
                 Resources = new ResourceRequirements
                 {
@@ -173,9 +159,12 @@ internal sealed class SwarmWorkspaceRuntime(
     {
         var service = await InspectServiceAsync(containerId, cancellationToken);
         var since = DateTime.UtcNow;
-        if (service.Spec.Mode.Replicated?.Replicas == 1)
+        if (service.Spec.Mode.Replicated?.Replicas == 1
+            && !(await ListTasksAsync([service.ID], cancellationToken))[service.ID]
+                .Any(t => t.DesiredState == TaskState.Running && t.Status.State < TaskState.Running))
         {
-            // Wanted already, yet not running (its task failed for good): a forced update makes a new task.
+            // Wanted already, yet not running and none on its way (its task failed for good): a forced update makes a new task.
+            // One on its way (swarm replacing a task whose node went down) is waited for, not replaced again.
             service.Spec.TaskTemplate.ForceUpdate++;
         }
 
@@ -194,7 +183,7 @@ internal sealed class SwarmWorkspaceRuntime(
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.StopTimeout + _options.StartTimeout);
+        deadline.CancelAfter(Options.StopTimeout + Options.StartTimeout);
         try
         {
             while ((await ListTasksAsync([service.ID], deadline.Token))[service.ID].Any(t => t.Status.State == TaskState.Running))
@@ -224,7 +213,7 @@ internal sealed class SwarmWorkspaceRuntime(
     private async Task WaitForTaskAsync(string serviceId, DateTime since, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.StartTimeout);
+        deadline.CancelAfter(Options.StartTimeout);
         TaskResponse? last = null;
         try
         {
@@ -251,15 +240,10 @@ internal sealed class SwarmWorkspaceRuntime(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new WorkspaceRuntimeException($"No task of the workspace ran within {_options.StartTimeout.TotalSeconds:0} s: " +
+            throw new WorkspaceRuntimeException($"No task of the workspace ran within {Options.StartTimeout.TotalSeconds:0} s: " +
                 (last is null ? "swarm made none" : $"{Describe(last)}"));
         }
     }
-
-    public Task<bool> WaitUntilReadyAsync(WorkspaceInstance container, TimeSpan timeout, CancellationToken cancellationToken) =>
-        container.Endpoint is { } endpoint
-            ? probe.WaitUntilReadyAsync(endpoint, Template(container.Template).ReadinessPath, timeout, cancellationToken)
-            : Task.FromResult(false);
 
     public async Task RemoveAsync(string containerId, CancellationToken cancellationToken)
     {
@@ -273,29 +257,10 @@ internal sealed class SwarmWorkspaceRuntime(
         }
     }
 
-    public Task RemoveDataAsync(string userName, CancellationToken cancellationToken) => volumes.RemoveAsync(userName, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken) => volumes.ListUsersAsync(cancellationToken);
-
-    public async IAsyncEnumerable<string> GetLogsAsync(string containerId, int tail, bool follow,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var parameters = new ServiceLogsParameters
-        {
-            ShowStdout = true,
-            ShowStderr = true,
-            Timestamps = true,
-            Follow = follow,
-            Tail = tail.ToString(CultureInfo.InvariantCulture),
-        };
-        // Swarm gathers the lines from whichever nodes ran the service's tasks.
-        using var stream = await EngineTrace.TraceAsync("docker service logs",
-            () => Docker.Swarm.GetServiceLogsAsync(containerId, tty: false, parameters, cancellationToken), containerId);
-        await foreach (var line in EngineStreams.ReadLinesAsync(stream, cancellationToken))
-        {
-            yield return line;
-        }
-    }
+    // Swarm gathers the lines from whichever nodes ran the service's tasks (those that are up).
+    protected override Task<MultiplexedStream> OpenLogsAsync(string containerId, string tail, bool follow, CancellationToken cancellationToken) =>
+        Docker.Swarm.GetServiceLogsAsync(containerId, tty: false,
+            new ServiceLogsParameters { ShowStdout = true, ShowStderr = true, Timestamps = true, Follow = follow, Tail = tail }, cancellationToken);
 
     public async Task<WorkspaceStats> GetStatsAsync(string containerId, CancellationToken cancellationToken)
     {
@@ -336,7 +301,7 @@ internal sealed class SwarmWorkspaceRuntime(
         }, cancellationToken);
 
         yield return WorkspaceInstanceEvent.Connected;
-        var prefix = WorkspaceLabels.ContainerName(_options.InstanceId, "");
+        var prefix = WorkspaceLabels.ContainerName(Options.InstanceId, "");
         await foreach (var message in events.Reader.ReadAllAsync(cancellationToken))
         {
             if (message.Type == "node")
@@ -361,7 +326,7 @@ internal sealed class SwarmWorkspaceRuntime(
         var version = await EngineTrace.TraceAsync("docker version", () => Docker.System.GetVersionAsync(cancellationToken));
         var nodes = (await ListNodesAsync(cancellationToken)).Values.Where(n => n.Status.State == "ready").ToList();
         var running = (await ListAsync(null, cancellationToken)).Count(w => w.Running);
-        return new EngineInfo(engine.Endpoint, version.Version, version.APIVersion, $"Docker Swarm, {nodes.Count} node(s) ready",
+        return new EngineInfo(EngineEndpoint, version.Version, version.APIVersion, $"Docker Swarm, {nodes.Count} node(s) ready",
             (int)(nodes.Sum(n => n.Description.Resources.NanoCPUs) / 1_000_000_000),
             nodes.Sum(n => n.Description.Resources.MemoryBytes), running);
     }
@@ -379,7 +344,7 @@ internal sealed class SwarmWorkspaceRuntime(
 
     private async Task<IList<SwarmService>> ListServicesAsync(string? userName, CancellationToken cancellationToken)
     {
-        var labels = new List<string> { $"{WorkspaceLabels.Instance}={_options.InstanceId}" };
+        var labels = new List<string> { $"{WorkspaceLabels.Instance}={Options.InstanceId}" };
         if (userName is not null)
         {
             labels.Add($"{WorkspaceLabels.User}={userName}");

@@ -15,9 +15,17 @@ public sealed class SwarmLab(string name, string net)
     /// <summary>The tests' one-node swarm (<c>scripts/test</c> starts and removes it).</summary>
     public static SwarmLab Test { get; } = new("test", "10.231.2");
 
-    public string ManagerEndpoint => $"unix:///var/tmp/saaspanel-swarm-{name}/1/docker.sock";
+    public string ManagerEndpoint => NodeEndpoint(1);
+
+    /// <summary>Node i's own engine (its dockerd's socket), which alone knows its containers and volumes.</summary>
+    public string NodeEndpoint(int node) => $"unix:///var/tmp/saaspanel-swarm-{name}/{node}/docker.sock";
 
     public string NodeAddress(int node) => $"{net}.{10 + node}";
+
+    /// <summary>The node at this address (as swarm reports it, <c>Status.Addr</c>), or 0 when it is not one of the lab's.</summary>
+    public int NodeAt(string address) =>
+        address.StartsWith(net + ".", StringComparison.Ordinal)
+        && int.TryParse(address.AsSpan(net.Length + 1), System.Globalization.CultureInfo.InvariantCulture, out var octet) ? octet - 10 : 0;
 
     /// <summary>Starts the lab with this many nodes (idempotent), once per process.</summary>
     public async Task EnsureUpAsync(int nodes)

@@ -102,21 +102,30 @@ public sealed class DockerTestRuntime : TestRuntime
 }
 
 /// <summary>
-/// A one-node swarm of <c>scripts/swarm-lab</c> (lab "test"), its node's dockerd in its own network namespace, the
-/// host's engine untouched. <c>scripts/test</c> starts it before the tests and removes it after; a test run on its own
-/// starts it here (idempotent, so one left over is reused).
+/// A swarm of <c>scripts/swarm-lab</c>, its nodes' dockerds in their own network namespaces, the host's engine
+/// untouched. By default the one-node lab "test": <c>scripts/test</c> starts it before the tests and removes it after;
+/// a test run on its own starts it here (idempotent, so one left over is reused). Given a lab, the caller runs it.
 /// </summary>
 public sealed class SwarmTestRuntime : TestRuntime
 {
+    private readonly SwarmLab _lab;
+
+    public SwarmTestRuntime()
+        : this(SwarmLab.Test)
+    {
+    }
+
+    internal SwarmTestRuntime(SwarmLab lab) => _lab = lab;
+
     public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Runtime:Engine"] = "swarm",
         ["Runtime:DockerHost"] = Endpoint,
     };
 
-    public override string Endpoint => SwarmLab.Test.ManagerEndpoint;
+    public override string Endpoint => _lab.ManagerEndpoint;
 
-    public override Task InitializeAsync() => SwarmLab.Test.EnsureUpAsync(nodes: 1);
+    public override Task InitializeAsync() => _lab.EnsureUpAsync(nodes: 1);
 
     public override async Task<IReadOnlyList<(string Id, string User, bool Running)>> ListAsync(DockerClient docker, string instanceId)
     {
