@@ -148,8 +148,9 @@ internal sealed class DockerWorkspaceRuntime(
         {
             // Ensured on every create, so a network someone removed is back before the container needs it.
             var network = await EnsureNetworkAsync(template.Egress, cancellationToken);
+            var settings = await SettingsAsync(template, spec, cancellationToken);
             var created = await EngineTrace.TraceAsync("docker create",
-                () => Docker.Containers.CreateContainerAsync(CreateParameters(name, network, template, spec), cancellationToken),
+                () => Docker.Containers.CreateContainerAsync(CreateParameters(name, network, template, settings, spec.ImageId), cancellationToken),
                 userName: spec.UserName);
             return await InspectAsync(created.ID, cancellationToken)
                 ?? throw new WorkspaceRuntimeException($"Container {name} vanished right after it was created.");
@@ -170,14 +171,14 @@ internal sealed class DockerWorkspaceRuntime(
         }
     }
 
-    private CreateContainerParameters CreateParameters(string name, string network, WorkspaceTemplate template, WorkspaceSpec spec)
+    private static CreateContainerParameters CreateParameters(string name, string network, WorkspaceTemplate template,
+        WorkspaceContainerSettings settings, string imageId)
     {
-        var settings = WorkspaceContainerSettings.For(Options, template, spec);
         var labels = new Dictionary<string, string>(settings.Labels);
         return new CreateContainerParameters
         {
             Name = name,
-            Image = spec.ImageId,
+            Image = imageId,
             User = WorkspaceContainerSettings.User,
             Labels = labels,
             Env = settings.Environment.ToList(),

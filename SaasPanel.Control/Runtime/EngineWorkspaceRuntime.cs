@@ -36,6 +36,10 @@ internal abstract class EngineWorkspaceRuntime(
             ? probe.WaitUntilReadyAsync(endpoint, Template(container.Template).ReadinessPath, timeout, cancellationToken)
             : Task.FromResult(false);
 
+    /// <summary>What the workspace's container or service is given, with the user's volume as the engine holds it.</summary>
+    protected async Task<WorkspaceContainerSettings> SettingsAsync(WorkspaceTemplate template, WorkspaceSpec spec, CancellationToken cancellationToken) =>
+        WorkspaceContainerSettings.For(Options, template, spec, await volumes.NameOfAsync(spec.UserName, cancellationToken));
+
     public Task RemoveDataAsync(string userName, CancellationToken cancellationToken) => volumes.RemoveAsync(userName, cancellationToken);
 
     public Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken) => volumes.ListUsersAsync(cancellationToken);

@@ -59,8 +59,10 @@ internal sealed class SwarmWorkspaceRuntime(
         var name = WorkspaceLabels.ContainerName(Options.InstanceId, spec.UserName);
         try
         {
+            var template = Template(spec.Template);
+            var settings = await SettingsAsync(template, spec, cancellationToken);
             var created = await EngineTrace.TraceAsync("docker service create", () => Docker.Swarm.CreateServiceAsync(
-                new ServiceCreateParameters { Service = ServiceSpecFor(name, Template(spec.Template), spec) }, cancellationToken),
+                new ServiceCreateParameters { Service = ServiceSpecFor(name, template, settings, spec) }, cancellationToken),
                 userName: spec.UserName);
             return await InspectAsync(created.ID, cancellationToken)
                 ?? throw new WorkspaceRuntimeException($"Service {name} vanished right after it was created.");
@@ -82,9 +84,8 @@ internal sealed class SwarmWorkspaceRuntime(
         }
     }
 
-    private ServiceSpec ServiceSpecFor(string name, WorkspaceTemplate template, WorkspaceSpec spec)
+    private ServiceSpec ServiceSpecFor(string name, WorkspaceTemplate template, WorkspaceContainerSettings settings, WorkspaceSpec spec)
     {
-        var settings = WorkspaceContainerSettings.For(Options, template, spec);
         var labels = new Dictionary<string, string>(settings.Labels);
         IList<Mount> mounts =
         [

@@ -19,7 +19,7 @@ internal sealed record WorkspaceContainerSettings(
     /// <summary>Not root: the images' files are readable by anyone, the workspace volume is made writable for it.</summary>
     public const string User = "10001:10001";
 
-    public static WorkspaceContainerSettings For(RuntimeOptions options, WorkspaceTemplate template, WorkspaceSpec spec)
+    public static WorkspaceContainerSettings For(RuntimeOptions options, WorkspaceTemplate template, WorkspaceSpec spec, string volumeName)
     {
         var labels = new Dictionary<string, string>
         {
@@ -43,6 +43,6 @@ internal sealed record WorkspaceContainerSettings(
             (long)((template.CpuLimit ?? options.CpuLimit) * 1_000_000_000),
             template.PidsLimit ?? options.PidsLimit,
             template.TmpSizeMb ?? options.TmpSizeMb,
-            WorkspaceLabels.VolumeName(options.InstanceId, spec.UserName));
+            volumeName);
     }
 }

@@ -17,10 +17,19 @@ public static class WorkspaceLabels
     /// </summary>
     public const string NodeImagePrefix = "saaspanel.image.";
 
-    public static string ContainerName(string instanceId, string userName) => $"saaspanel-{instanceId}-{userName}";
+    /// <summary>
+    /// Between instance id and user name in a workspace's names: neither may contain it (<see cref="RuntimeOptions.InstanceId"/>,
+    /// <see cref="Contracts.UserNames"/>), so (<c>local</c>, <c>foo-bar</c>) and (<c>local-foo</c>, <c>bar</c>) never share a name.
+    /// </summary>
+    public const char NameSeparator = '_';
 
-    /// <summary>The workspace's files: a named volume that outlives its container.</summary>
-    public static string VolumeName(string instanceId, string userName) => ContainerName(instanceId, userName) + "-workspace";
+    public static string ContainerName(string instanceId, string userName) => $"saaspanel-{instanceId}{NameSeparator}{userName}";
+
+    /// <summary>
+    /// The name a new workspace volume gets. An existing one is found by its labels, whatever its name (installations
+    /// before <see cref="NameSeparator"/> named it <c>saaspanel-{instance}-{user}-workspace</c>).
+    /// </summary>
+    public static string VolumeName(string instanceId, string userName) => ContainerName(instanceId, userName) + NameSeparator + "workspace";
 
     /// <summary>The installation's network for workspaces: no route out, no traffic between containers.</summary>
     public static string IsolatedNetworkName(string instanceId) => $"saaspanel-{instanceId}-workspaces";

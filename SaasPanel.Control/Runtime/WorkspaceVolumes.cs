@@ -7,32 +7,45 @@ namespace SaasPanel.Control.Runtime;
 
 /// <summary>
 /// The workspaces' named volumes on the engine Control talks to (on a swarm, the manager's own: volumes are node-local).
+/// A volume is this installation's user's only by its labels, never by its name: names made before
+/// <see cref="WorkspaceLabels.NameSeparator"/> could be another installation's.
 /// </summary>
 internal sealed class WorkspaceVolumes(DockerEngine engine, IOptions<RuntimeOptions> options)
 {
     private readonly string _instanceId = options.Value.InstanceId;
 
+    /// <summary>The user's volume to mount: the one labelled theirs if there is one (kept across renames), else a new name.</summary>
+    public async Task<string> NameOfAsync(string userName, CancellationToken cancellationToken) =>
+        (await ListAsync(userName, cancellationToken)).Select(v => v.Name).Order(StringComparer.Ordinal).FirstOrDefault()
+        ?? WorkspaceLabels.VolumeName(_instanceId, userName);
+
+    /// <summary>Removes the volumes labelled as this installation's <paramref name="userName"/>'s, and no other.</summary>
     public async Task RemoveAsync(string userName, CancellationToken cancellationToken)
     {
-        try
+        foreach (var volume in await ListAsync(userName, cancellationToken))
         {
-            await EngineTrace.TraceAsync("docker volume rm",
-                () => engine.Client.Volumes.RemoveAsync(WorkspaceLabels.VolumeName(_instanceId, userName), force: true, cancellationToken),
-                userName: userName);
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            // No volume: nothing to remove.
+            try
+            {
+                await EngineTrace.TraceAsync("docker volume rm",
+                    () => engine.Client.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken), userName: userName);
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Removed in between: nothing to remove.
+            }
         }
     }
 
-    public async Task<IReadOnlyList<string>> ListUsersAsync(CancellationToken cancellationToken)
-    {
-        var volumes = await EngineTrace.TraceAsync("docker volume ls", () => engine.Client.Volumes.ListAsync(
-            new VolumesListParameters { Filters = WorkspaceLabels.InstanceFilter(_instanceId) }, cancellationToken));
-        return (volumes.Volumes ?? [])
+    public async Task<IReadOnlyList<string>> ListUsersAsync(CancellationToken cancellationToken) =>
+        (await ListAsync(userName: null, cancellationToken))
             .Select(v => WorkspaceLabels.Find(v.Labels, WorkspaceLabels.User))
             .OfType<string>()
             .ToList();
+
+    private async Task<IList<VolumeResponse>> ListAsync(string? userName, CancellationToken cancellationToken)
+    {
+        var volumes = await EngineTrace.TraceAsync("docker volume ls", () => engine.Client.Volumes.ListAsync(
+            new VolumesListParameters { Filters = WorkspaceLabels.InstanceFilter(_instanceId, userName) }, cancellationToken));
+        return volumes.Volumes ?? [];
     }
 }

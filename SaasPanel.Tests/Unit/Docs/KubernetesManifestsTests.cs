@@ -75,7 +75,7 @@ public sealed class KubernetesManifestsTests
         var options = new RuntimeOptions { InstanceId = "local" };
         var template = new WorkspaceTemplate { Image = "saaspanel-userapp:5f0c6b8e2a4d" };
         var spec = new WorkspaceSpec("alice", "alice@example.com", "example-not-a-real-secret-0123456789abcdef", 3, "userapp", "sha256:5f0c");
-        var docker = WorkspaceContainerSettings.For(options, template, spec);
+        var docker = WorkspaceContainerSettings.For(options, template, spec, WorkspaceLabels.VolumeName(options.InstanceId, spec.UserName));
 
         var deployment = Single<V1Deployment>("12-workspace-deployment.yaml");
         var pod = deployment.Spec.Template;
