@@ -35,6 +35,12 @@ internal sealed record BenchmarkOptions(bool Quick, string InstanceId, string Ou
     /// </summary>
     public LoadProfile Load { get; } = new(Connections: 32, Threads: 2, Duration: TimeSpan.FromSeconds(10), WarmUp: TimeSpan.FromSeconds(15));
 
+    /// <summary>Rounds with the gateway's activity tracking off, and as many with it on, interleaved.</summary>
+    public int ActivityRounds => Quick ? 2 : 3;
+
+    /// <summary>Each round's measured load, after the usual warm-up of a freshly started Auth.</summary>
+    public TimeSpan ActivityRoundDuration => TimeSpan.FromSeconds(5);
+
     /// <summary>How long one new workspace may take to answer before the run fails.</summary>
     public TimeSpan ProvisionTimeout => TimeSpan.FromSeconds(60);
 

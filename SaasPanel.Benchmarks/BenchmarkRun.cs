@@ -25,6 +25,7 @@ internal static class BenchmarkRun
         ("provisioning_concurrent", ProvisioningBenchmark.RunConcurrentAsync),
         ("docker_run_concurrent", ProvisioningBenchmark.RunDockerRunConcurrentAsync),
         ("throughput", ThroughputBenchmark.RunAsync),
+        ("gateway_activity", GatewayActivityBenchmark.RunAsync),
         ("density", DensityBenchmark.RunAsync),
         ("reconcile", ReconcileBenchmark.RunAsync),
         ("admin_list", AdminListBenchmark.RunAsync),

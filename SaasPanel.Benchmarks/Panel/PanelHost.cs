@@ -20,12 +20,14 @@ internal sealed class PanelHost : IAsyncDisposable
 
     private readonly DistributedApplication _app;
     private readonly ServiceLogFiles _logs;
+    private readonly GatewayActivitySetting _gatewayActivity;
 
-    private PanelHost(DistributedApplication app, ServiceLogFiles logs, string instanceId, string dataDirectory, string apiKey, int authPort,
-        int controlPort)
+    private PanelHost(DistributedApplication app, ServiceLogFiles logs, GatewayActivitySetting gatewayActivity, string instanceId,
+        string dataDirectory, string apiKey, int authPort, int controlPort)
     {
         _app = app;
         _logs = logs;
+        _gatewayActivity = gatewayActivity;
         InstanceId = instanceId;
         DataDirectory = dataDirectory;
         ApiKey = apiKey;
@@ -77,10 +79,13 @@ internal sealed class PanelHost : IAsyncDisposable
         var auth = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == AuthResource);
         // Every registration comes from 127.0.0.1: lift the per-address limit on sign-up posts, nothing else.
         builder.CreateResourceBuilder(auth).WithEnvironment("SignInRateLimit__PermitLimit", "1000000");
+        // Read at each start of Auth, so a restart can turn activity tracking off and on again (the gateway_activity step).
+        var gatewayActivity = new GatewayActivitySetting();
+        builder.CreateResourceBuilder(auth).WithEnvironment("Gateway__Activity__Enabled", () => gatewayActivity.Enabled ? "true" : "false");
 
         var app = await builder.BuildAsync(timeout.Token);
         var logs = new ServiceLogFiles(app, logDirectory, new HashSet<string> { AuthResource, ControlResource });
-        var host = new PanelHost(app, logs, instanceId, dataDirectory, apiKey, authPort, controlPort);
+        var host = new PanelHost(app, logs, gatewayActivity, instanceId, dataDirectory, apiKey, authPort, controlPort);
         try
         {
             await app.StartAsync(timeout.Token);
@@ -99,17 +104,31 @@ internal sealed class PanelHost : IAsyncDisposable
 
     public ControlApi NewControlApi() => new(ControlAddress, ApiKey);
 
-    public Task StopControlAsync(CancellationToken cancellationToken) => RunCommandAsync(KnownResourceCommands.StopCommand, cancellationToken);
+    public Task StopControlAsync(CancellationToken cancellationToken) =>
+        RunCommandAsync(ControlResource, KnownResourceCommands.StopCommand, cancellationToken);
 
     /// <summary>Asks the AppHost to start Control again; returns once the process is launched, not when it is ready.</summary>
-    public Task StartControlAsync(CancellationToken cancellationToken) => RunCommandAsync(KnownResourceCommands.StartCommand, cancellationToken);
+    public Task StartControlAsync(CancellationToken cancellationToken) =>
+        RunCommandAsync(ControlResource, KnownResourceCommands.StartCommand, cancellationToken);
 
-    private async Task RunCommandAsync(string command, CancellationToken cancellationToken)
+    public Task StopAuthAsync(CancellationToken cancellationToken) => RunCommandAsync(AuthResource, KnownResourceCommands.StopCommand, cancellationToken);
+
+    /// <summary>
+    /// Starts Auth again with the gateway's activity tracking (<c>Gateway:Activity:Enabled</c>) on or off; returns once
+    /// the process is launched, not when it is ready.
+    /// </summary>
+    public Task StartAuthAsync(bool activityTracking, CancellationToken cancellationToken)
     {
-        var result = await _app.ResourceCommands.ExecuteCommandAsync(ControlResource, command, cancellationToken);
+        _gatewayActivity.Enabled = activityTracking;
+        return RunCommandAsync(AuthResource, KnownResourceCommands.StartCommand, cancellationToken);
+    }
+
+    private async Task RunCommandAsync(string resource, string command, CancellationToken cancellationToken)
+    {
+        var result = await _app.ResourceCommands.ExecuteCommandAsync(resource, command, cancellationToken);
         if (!result.Success)
         {
-            throw new InvalidOperationException($"'{command}' on {ControlResource} failed: {result.Message}");
+            throw new InvalidOperationException($"'{command}' on {resource} failed: {result.Message}");
         }
     }
 
@@ -138,5 +157,11 @@ internal sealed class PanelHost : IAsyncDisposable
         {
             // A service may hold a database file for a moment more; it is under the temp folder anyway.
         }
+    }
+
+    /// <summary>Auth's <c>Gateway:Activity:Enabled</c> for its next start; on, as Auth's own default, until a step changes it.</summary>
+    private sealed class GatewayActivitySetting
+    {
+        public bool Enabled { get; set; } = true;
     }
 }

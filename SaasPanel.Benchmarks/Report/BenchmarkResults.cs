@@ -59,6 +59,14 @@ internal sealed class BenchmarkResults
 
     public double? NginxP99Ms { get; set; }
 
+    /// <summary>The gateway's throughput with Auth's activity tracking on, averaged over rounds interleaved with the ones off.</summary>
+    public double? GatewayRpsActivityOn { get; set; }
+
+    public double? GatewayRpsActivityOff { get; set; }
+
+    /// <summary><see cref="GatewayRpsActivityOn"/> over <see cref="GatewayRpsActivityOff"/>, of the same run.</summary>
+    public double? GatewayActivityRatio { get; set; }
+
     public double? WorkspacesRunning { get; set; }
 
     public double? MemoryPerWorkspaceMb { get; set; }

@@ -44,7 +44,8 @@ internal static class ThroughputBenchmark
         (results.NginxRps, results.NginxP50Ms, results.NginxP99Ms) = (reference.RequestsPerSecond, reference.P50Ms, reference.P99Ms);
     }
 
-    private static async Task<LoadResult> MeasureAsync(string name, Uri url, Dictionary<string, string> headers, LoadProfile load,
+    /// <summary>One warm-up, then the measured load; a response with an error status fails the step.</summary>
+    internal static async Task<LoadResult> MeasureAsync(string name, Uri url, Dictionary<string, string> headers, LoadProfile load,
         CancellationToken cancellationToken, string? ownContainerAddress = null)
     {
         await Wrk.RunAsync(url, headers, load, load.WarmUp, cancellationToken, ownContainerAddress);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SaasPanel.Control.Runtime;
 
 namespace SaasPanel.Tests.Infrastructure;
 
@@ -12,8 +13,15 @@ public sealed class SwarmLab(string name, string net)
     private readonly SemaphoreSlim _up = new(1, 1);
     private bool _isUp;
 
-    /// <summary>The tests' one-node swarm (<c>scripts/test</c> starts and removes it).</summary>
-    public static SwarmLab Test { get; } = new("test", "10.231.2");
+    /// <summary>
+    /// The tests' one-node swarm (<c>scripts/test</c> starts and removes it); <c>SAASPANEL_SWARM_LAB=name:net</c> points
+    /// a run of some tests at a lab of its own instead, beside the one CI uses.
+    /// </summary>
+    public static SwarmLab Test { get; } = FromVariable("SAASPANEL_SWARM_LAB") ?? new("test", "10.231.2");
+
+    /// <summary>The lab an environment variable names as <c>name:net</c> (e.g. <c>check:10.231.7</c>), or null.</summary>
+    public static SwarmLab? FromVariable(string variable) =>
+        Environment.GetEnvironmentVariable(variable)?.Split(':') is [{ Length: > 0 } name, { Length: > 0 } net] ? new SwarmLab(name, net) : null;
 
     public string ManagerEndpoint => NodeEndpoint(1);
 
@@ -46,10 +54,27 @@ public sealed class SwarmLab(string name, string net)
     }
 
     /// <summary>Runs <c>scripts/swarm-lab &lt;arguments&gt;</c> for this lab; returns its output, throws with it on failure.</summary>
-    public async Task<string> RunAsync(params string[] arguments)
+    public Task<string> RunAsync(params string[] arguments) =>
+        RunProcessAsync(Path.Combine(TestPaths.RepositoryRoot, "scripts", "swarm-lab"), arguments);
+
+    /// <summary>
+    /// Builds an image from a Dockerfile alone (no context; <c>FROM scratch</c>, as there is no registry) on node i's own
+    /// engine and labels the node as holding it, as <c>scripts/swarm-lab fill</c> does for the template images.
+    /// </summary>
+    public async Task BuildImageAsync(int node, string tag, string dockerfile)
     {
-        var start = new ProcessStartInfo(Path.Combine(TestPaths.RepositoryRoot, "scripts", "swarm-lab"))
+        var engine = NodeEndpoint(node);
+        await RunProcessAsync("docker", ["-H", engine, "build", "--quiet", "--tag", tag, "-"], dockerfile);
+        var imageId = (await RunProcessAsync("docker", ["-H", engine, "image", "inspect", "--format", "{{.Id}}", tag])).Trim();
+        var nodeId = (await RunProcessAsync("docker", ["-H", engine, "info", "--format", "{{.Swarm.NodeID}}"])).Trim();
+        await RunProcessAsync("docker", ["-H", ManagerEndpoint, "node", "update", "--label-add", $"{WorkspaceLabels.NodeImageLabel(imageId)}=true", nodeId]);
+    }
+
+    private async Task<string> RunProcessAsync(string command, string[] arguments, string? input = null)
+    {
+        var start = new ProcessStartInfo(command)
         {
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment = { ["SWARM_LAB_NAME"] = name, ["SWARM_LAB_NET"] = net },
@@ -60,14 +85,20 @@ public sealed class SwarmLab(string name, string net)
         }
 
         using var timeout = new CancellationTokenSource(ScriptTimeout);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/swarm-lab");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command}");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var errors = process.StandardError.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"scripts/swarm-lab {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}{await output}");
+                $"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}{await output}");
         }
 
         return await output;

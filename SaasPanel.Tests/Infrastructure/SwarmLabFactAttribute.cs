@@ -18,6 +18,5 @@ public sealed class SwarmLabFactAttribute : FactAttribute
     }
 
     /// <summary>The lab the variable names, or null.</summary>
-    public static SwarmLab? Lab =>
-        Environment.GetEnvironmentVariable(Variable)?.Split(':') is [{ Length: > 0 } name, { Length: > 0 } net] ? new SwarmLab(name, net) : null;
+    public static SwarmLab? Lab => SwarmLab.FromVariable(Variable);
 }

@@ -117,6 +117,8 @@ public sealed class SwarmTestRuntime : TestRuntime
 
     internal SwarmTestRuntime(SwarmLab lab) => _lab = lab;
 
+    internal SwarmLab Lab => _lab;
+
     public override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Runtime:Engine"] = "swarm",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using SaasPanel.Benchmarks;
 using SaasPanel.Benchmarks.Load;
 using SaasPanel.Benchmarks.Report;
@@ -143,5 +144,21 @@ public sealed class BenchmarkReportTests
         Assert.Contains("FAILED step throughput: wrk exited with 1", table.ToText());
         Assert.Contains("- `throughput`: wrk exited with 1", table.ToMarkdown("heading"));
         Assert.False(results.IsComplete);
+    }
+
+    [Theory]
+    [InlineData(9800, "0.98 ×", "met")]
+    [InlineData(9600, "0.96 ×", "MISSED")]
+    public void The_activity_ratio_is_judged_against_tracking_off_in_the_same_run(double on, string ratio, string verdict)
+    {
+        var results = new BenchmarkResults { GatewayRpsActivityOn = on, GatewayRpsActivityOff = 10000, GatewayActivityRatio = on / 10000 };
+
+        var rows = ResultTable.For(results, new BenchmarkOptions(Quick: true, "bench-test", "unused")).ToText()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => Regex.Split(line.Trim(), @"\s{2,}"))
+            .ToDictionary(cells => cells[0], cells => cells[1..]);
+
+        Assert.Equal(["10000 req/s", "same run, tracking off"], rows["gateway_rps_activity_off"]);
+        Assert.Equal([ratio, "≥ 0.97", verdict], rows["gateway_activity_ratio"]);
     }
 }
