@@ -17,4 +17,10 @@ public static class Headers
 
     /// <summary>The path the workspace is mounted at (<c>/u/&lt;user&gt;</c>), so an app can build its links.</summary>
     public const string ForwardedPrefix = "X-Forwarded-Prefix";
+
+    /// <summary>
+    /// The user on whose behalf Auth calls Control (self-service); Control honours it only from callers with the API key,
+    /// so the audit log names the user, not the key.
+    /// </summary>
+    public const string ActingUser = "X-SaasPanel-Acting-User";
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using SaasPanel.Auth.Gateway;
+using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.ControlApi;
 
@@ -28,6 +29,62 @@ public sealed class ControlApiClient(HttpClient http)
     {
         using var response = await http.PostAsync($"api/workspaces/{Uri.EscapeDataString(userName)}/start", content: null, cancellationToken);
         return await ControlCallResult.FromAsync(response, cancellationToken);
+    }
+
+    /// <summary><c>GET /api/workspaces/{user}</c> for its own user: null when Control has no workspace for them.</summary>
+    public async Task<SelfServiceWorkspace?> GetOwnWorkspaceAsync(string userName, CancellationToken cancellationToken)
+    {
+        using var request = ActingAs(userName, HttpMethod.Get, WorkspacePath(userName));
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<SelfServiceWorkspace>(cancellationToken);
+    }
+
+    /// <summary><c>GET /api/workspaces/{user}/logs</c>: the last lines of its own container's output (none before it has one).</summary>
+    public async Task<IReadOnlyList<string>> GetOwnLogsAsync(string userName, int tail, CancellationToken cancellationToken)
+    {
+        using var request = ActingAs(userName, HttpMethod.Get, $"{WorkspacePath(userName)}/logs?tail={tail}");
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            return [];
+        }
+
+        response.EnsureSuccessStatusCode();
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary><c>GET /api/workspaces/{user}/volume</c>: its own files' size on disk, null when Control cannot say.</summary>
+    public async Task<long?> GetOwnVolumeSizeAsync(string userName, CancellationToken cancellationToken)
+    {
+        using var request = ActingAs(userName, HttpMethod.Get, $"{WorkspacePath(userName)}/volume");
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? (await response.Content.ReadFromJsonAsync<SelfServiceVolume>(cancellationToken))?.SizeBytes
+            : null;
+    }
+
+    /// <summary><c>POST /api/workspaces/{user}/{start|stop|restart}</c> asked by the user themself, so Control audits them as the actor.</summary>
+    public async Task<ControlCallResult> ChangeOwnWorkspaceAsync(string userName, SelfServiceAction action, CancellationToken cancellationToken)
+    {
+        using var request = ActingAs(userName, HttpMethod.Post, $"{WorkspacePath(userName)}/{action.ToString().ToLowerInvariant()}");
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ControlCallResult.FromAsync(response, cancellationToken);
+    }
+
+    private static string WorkspacePath(string userName) => $"api/workspaces/{Uri.EscapeDataString(userName)}";
+
+    private static HttpRequestMessage ActingAs(string userName, HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(Headers.ActingUser, userName);
+        return request;
     }
 
     /// <summary><c>POST /api/workspaces/activity</c>: when workspaces were last used through the gateway.</summary>
@@ -64,3 +121,18 @@ public enum ControlCallOutcome
     Retry,
     Rejected,
 }
+
+/// <summary>What a user may do to their own workspace from <c>/user/workspace</c>.</summary>
+public enum SelfServiceAction
+{
+    Start,
+    Stop,
+    Restart,
+}
+
+/// <summary>The part of Control's workspace that its own user sees.</summary>
+public sealed record SelfServiceWorkspace(
+    string UserName, string Template, string DesiredState, string State, string? LastError, DateTime? RunningSince, DateTime? LastActivity);
+
+/// <summary>Control's answer on a workspace's volume: its size on disk, when the engine reports it.</summary>
+public sealed record SelfServiceVolume(long? SizeBytes);

@@ -100,6 +100,7 @@ internal static class ApplicationServiceExtensions
         {
             options.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
             options.Conventions.AllowAnonymousToPage("/Admin/Login");
+            options.Conventions.AuthorizePage("/User/Preparing");
             options.Conventions.AuthorizePage("/User/Workspace");
         });
     }

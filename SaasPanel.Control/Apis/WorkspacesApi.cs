@@ -34,6 +34,7 @@ public static class WorkspacesApi
         workspaces.MapDelete("/{user}", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
             ChangeAsync(user, commands.DeleteAsync, http, ct));
         workspaces.MapGet("/{user}/logs", LogsAsync).WithSummary("The container's output: the last lines, optionally followed live.");
+        workspaces.MapGet("/{user}/volume", VolumeAsync).WithSummary("The size on disk of the workspace's files, when the engine reports it.");
         workspaces.MapGet("/{user}/stats", StatsAsync).WithSummary("CPU, memory and processes of the workspace's container.");
         return api;
     }
@@ -176,4 +177,9 @@ public static class WorkspacesApi
                 return ApiProblems.Conflict(ex.Message);
             }
         }, cancellationToken);
+
+    public static Task<Results<Ok<WorkspaceVolume>, ProblemHttpResult, ValidationProblem>> VolumeAsync(
+        string user, ControlDbContext db, IWorkspaceRuntime runtime, CancellationToken cancellationToken) =>
+        ApiProblems.ForWorkspaceAsync<Ok<WorkspaceVolume>>(user, db, async workspace =>
+            TypedResults.Ok(WorkspaceVolume.Of(await runtime.GetDataSizeAsync(workspace.UserName, cancellationToken))), cancellationToken);
 }

@@ -42,6 +42,8 @@ internal abstract class EngineWorkspaceRuntime(
 
     public Task RemoveDataAsync(string userName, CancellationToken cancellationToken) => volumes.RemoveAsync(userName, cancellationToken);
 
+    public Task<long?> GetDataSizeAsync(string userName, CancellationToken cancellationToken) => volumes.SizeAsync(userName, cancellationToken);
+
     public Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken) => volumes.ListUsersAsync(cancellationToken);
 
     public async IAsyncEnumerable<string> GetLogsAsync(string containerId, int tail, bool follow,

@@ -42,6 +42,9 @@ public interface IWorkspaceRuntime
     /// <summary>Removes the workspace's files (its volume). Only when the workspace itself is deleted.</summary>
     Task RemoveDataAsync(string userName, CancellationToken cancellationToken);
 
+    /// <summary>The bytes the workspace's files (its volume) take on disk; null when the engine cannot say.</summary>
+    Task<long?> GetDataSizeAsync(string userName, CancellationToken cancellationToken);
+
     /// <summary>The users that have workspace data (volumes) of this installation.</summary>
     Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken);
 

@@ -2,20 +2,31 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Audit;
 using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
+using SaasPanel.Control.Security;
 
 namespace SaasPanel.Control.Workspaces;
 
 /// <summary>Who asked for a change, for the audit log.</summary>
 public sealed record Caller(string Actor, string? Source)
 {
-    /// <summary>The signed-in admin or the API key, and the address the request came from.</summary>
+    /// <summary>
+    /// The signed-in admin or the API key (or the user the key's holder acts for: only the key may say so), and the
+    /// address the request came from.
+    /// </summary>
     public static Caller Of(HttpContext http) =>
-        new(http.User.FindFirstValue(ClaimTypes.Name) ?? "unknown", http.Connection.RemoteIpAddress?.ToString());
+        new(ActingUserOf(http) ?? http.User.FindFirstValue(ClaimTypes.Name) ?? "unknown", http.Connection.RemoteIpAddress?.ToString());
+
+    private static string? ActingUserOf(HttpContext http) =>
+        http.User.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName
+        && http.Request.Headers[Headers.ActingUser] is [{ } user] && UserNames.Validate(user) is null
+            ? user
+            : null;
 }
 
 public enum CommandOutcome

@@ -20,8 +20,8 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
         var clock = Stopwatch.StartNew();
 
         var registered = await alice.RegisterAsync("alice", "alice@example.com", "alice-password");
-        Assert.Equal("/user/workspace", registered.Headers.Location?.OriginalString);
-        Assert.Contains("being prepared", await alice.Http.GetStringAsync("/user/workspace"));
+        Assert.Equal("/user/preparing", registered.Headers.Location?.OriginalString);
+        Assert.Contains("being prepared", await alice.Http.GetStringAsync("/user/preparing"));
         var page = await WaitForWorkspacePageAsync(alice, "alice", TimeSpan.FromSeconds(10));
         clock.Stop();
 
@@ -128,7 +128,7 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
         {
             using var carol = panel.NewBrowser();
             Assert.Equal(HttpStatusCode.Redirect, (await carol.RegisterAsync("carol", "carol@example.com", "carol-password")).StatusCode);
-            Assert.Contains("being prepared", await carol.Http.GetStringAsync("/user/workspace"));
+            Assert.Contains("being prepared", await carol.Http.GetStringAsync("/user/preparing"));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await carol.Http.GetAsync("/u/carol/")).StatusCode);
             await Task.Delay(TimeSpan.FromSeconds(3)); // a few failed deliveries, as in a real outage
 

@@ -41,7 +41,7 @@ public sealed class SessionAttackTests : IAsyncLifetime
 
         await alice.PostFormAsync("/user/logout", new());
         var gateway = await GetWithCookieAsync(thief, "/u/alice/", copied);
-        var page = await GetWithCookieAsync(thief, "/user/workspace", copied);
+        var page = await GetWithCookieAsync(thief, "/user/preparing", copied);
 
         Assert.Equal(HttpStatusCode.Redirect, gateway.StatusCode);
         Assert.StartsWith("/user/login", gateway.Headers.Location?.OriginalString);
@@ -55,9 +55,9 @@ public sealed class SessionAttackTests : IAsyncLifetime
         await alice.RegisterAsync("alice", "alice@example.com", "password1");
 
         var foreign = await PostLogoutAsync(alice, "Origin", "https://evil.example");
-        var signedInAfterForeign = await alice.Http.GetAsync("/user/workspace");
+        var signedInAfterForeign = await alice.Http.GetAsync("/user/preparing");
         var own = await PostLogoutAsync(alice, "Sec-Fetch-Site", "same-origin");
-        var signedInAfterOwn = await alice.Http.GetAsync("/user/workspace");
+        var signedInAfterOwn = await alice.Http.GetAsync("/user/preparing");
 
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
         Assert.Equal(HttpStatusCode.OK, signedInAfterForeign.StatusCode);

@@ -38,6 +38,6 @@ public sealed class RegisterModel(UserAccounts accounts) : FormPageModel
         }
 
         await SignInAsync(result.User!);
-        return LocalRedirect("/user/workspace");
+        return LocalRedirect("/user/preparing");
     }
 }

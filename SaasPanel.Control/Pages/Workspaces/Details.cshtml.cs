@@ -20,6 +20,9 @@ public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime,
     /// <summary>Why logs are missing (no container yet, engine unreachable...).</summary>
     public string? ContainerProblem { get; private set; }
 
+    /// <summary>The files' size on disk as the engine reports it: null when it does not (never guessed).</summary>
+    public long? VolumeBytes { get; private set; }
+
     public IReadOnlyList<AuditEntry> History { get; private set; } = [];
 
     public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
@@ -36,6 +39,15 @@ public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime,
 
         Workspace = workspace;
         (History, _) = await new AuditQuery(1, 20, user).RunAsync(db, cancellationToken);
+        try
+        {
+            VolumeBytes = await runtime.GetDataSizeAsync(user, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException)
+        {
+            // Shown as unknown, like a size the engine does not report.
+        }
+
         if (workspace.ContainerId is not { } containerId)
         {
             ContainerProblem = "No container yet.";

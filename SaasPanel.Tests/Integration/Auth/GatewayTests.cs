@@ -210,7 +210,7 @@ public sealed class GatewayTests : IAsyncLifetime
         status = await _alice.Http.GetFromJsonAsync<SaasPanel.Auth.Apis.WorkspaceStatus>("/user/workspace/status");
         Assert.True(status!.Ready);
         Assert.Equal("/u/alice/", status.Url);
-        Assert.Equal("/u/alice/", (await _alice.Http.GetAsync("/user/workspace")).Headers.Location?.OriginalString);
+        Assert.Equal("/u/alice/", (await _alice.Http.GetAsync("/user/preparing")).Headers.Location?.OriginalString);
     }
 
     [Fact]

@@ -32,8 +32,8 @@ public sealed class RegistrationTests : IAsyncLifetime
         var response = await browser.RegisterAsync("alice", "Alice@Example.com", "correct horse");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/user/workspace", response.Headers.Location?.OriginalString);
-        var page = await browser.Http.GetStringAsync("/user/workspace");
+        Assert.Equal("/user/preparing", response.Headers.Location?.OriginalString);
+        var page = await browser.Http.GetStringAsync("/user/preparing");
         Assert.Contains("Your workspace is being prepared", page);
         Assert.Contains("alice", page);
 
