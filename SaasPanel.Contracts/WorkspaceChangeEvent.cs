@@ -4,6 +4,7 @@ namespace SaasPanel.Contracts;
 /// One workspace's full state on Control's change stream (<c>GET /api/workspaces/changes</c>, server-sent events):
 /// a <see cref="WorkspaceEventType"/> event per workspace as a snapshot, then <see cref="ReadyEventType"/>, then one
 /// per change. Full state, so applying one twice is harmless; <see cref="Generation"/> orders them.
+/// <see cref="Suspended"/>: an admin suspended it, so the gateway must not wake it.
 /// <see cref="Endpoint"/> (the URL the gateway dials) and <see cref="GatewaySecret"/> are for the gateway only.
 /// </summary>
 public sealed record WorkspaceChangeEvent(
@@ -14,7 +15,8 @@ public sealed record WorkspaceChangeEvent(
     string? GatewaySecret,
     long Generation,
     string? LastError,
-    string? Template = null)
+    string? Template = null,
+    bool Suspended = false)
 {
     public const string Path = "api/workspaces/changes";
     public const string WorkspaceEventType = "workspace";

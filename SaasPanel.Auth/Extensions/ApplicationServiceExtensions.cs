@@ -24,6 +24,7 @@ internal static class ApplicationServiceExtensions
         builder.AddSqliteDatabase<AuthDbContext>("auth");
 
         services.AddValidatedOptions<AccountOptions>(AccountOptions.SectionName);
+        services.AddValidatedOptions<SignUpOptions>(SignUpOptions.SectionName);
         services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
         services.AddSingleton<IPostConfigureOptions<AdminOptions>, AdminPasswordSource>();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();

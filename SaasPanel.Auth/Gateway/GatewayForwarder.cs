@@ -84,6 +84,11 @@ public sealed class GatewayForwarder(
             return await WritePageAsync(context, HttpStatusCode.BadGateway, GatewayPages.Failed(userName, detail), GatewayOutcome.Failed);
         }
 
+        if (route.IsSuspended)
+        {
+            return await WritePageAsync(context, HttpStatusCode.Forbidden, GatewayPages.Suspended(userName), GatewayOutcome.Suspended);
+        }
+
         if (!route.IsRunning)
         {
             if (route.NeedsWaking)

@@ -12,6 +12,9 @@ public enum GatewayOutcome
     /// <summary>A waiting page: the workspace is pending, starting or stopped (and being woken).</summary>
     Waiting,
 
+    /// <summary>An admin suspended the workspace: a page that says so, and no wake.</summary>
+    Suspended,
+
     /// <summary>The workspace failed to start.</summary>
     Failed,
 

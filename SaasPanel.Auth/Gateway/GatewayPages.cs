@@ -31,6 +31,16 @@ public static class GatewayPages
         <p><a href="{Encode(GatewayEndpoints.WorkspacePath(userName))}">Try again</a></p>
         """);
 
+    public static string Suspended(string userName) => Render(
+        "Your workspace is suspended",
+        "",
+        $"""
+        <h1>Your workspace is suspended</h1>
+        <p>The workspace of <strong>{Encode(userName)}</strong> was <strong id="workspace-state">suspended by an administrator</strong>.
+        It stays stopped until an administrator resumes it; please contact them.</p>
+        <p><a href="/user/logout">Sign out</a></p>
+        """);
+
     public static string Forbidden(string userName) => Render(
         "Not your workspace",
         "",

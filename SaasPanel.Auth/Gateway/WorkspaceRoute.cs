@@ -47,6 +47,9 @@ public sealed class WorkspaceRoute
 
     public bool IsGone => State is WorkspaceStates.Deleted or WorkspaceStates.Deleting || DesiredState == DesiredStates.Deleted;
 
+    /// <summary>An admin suspended it: no visit may wake it (Control would refuse anyway).</summary>
+    public bool IsSuspended => _change.Suspended;
+
     /// <summary>Not meant to run (stopped by an operator or idle); a visit should wake it.</summary>
-    public bool NeedsWaking => !IsGone && DesiredState != DesiredStates.Running;
+    public bool NeedsWaking => !IsGone && !IsSuspended && DesiredState != DesiredStates.Running;
 }

@@ -13,6 +13,7 @@ public sealed class UserAccounts(
     AuthDbContext db,
     IPasswordHasher<User> passwordHasher,
     IOptions<AccountOptions> options,
+    IOptions<SignUpOptions> signUp,
     SignInThrottles throttles,
     OutboxSignal outboxSignal,
     UserSessionValidator sessions,
@@ -42,6 +43,12 @@ public sealed class UserAccounts(
             return RegistrationResult.Invalid(conflicts);
         }
 
+        if (await IsSignUpFullAsync(cancellationToken))
+        {
+            UsersLog.SignUpFull(logger, userName);
+            return RegistrationResult.Invalid(new() { [""] = SignUpFullMessage });
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var user = new User { UserName = userName, Email = email, PasswordHash = "", CreatedAt = now, LastSignInAt = now };
         user.PasswordHash = passwordHasher.HashPassword(user, password);
@@ -65,6 +72,13 @@ public sealed class UserAccounts(
         UsersLog.Registered(logger, userName);
         return RegistrationResult.Success(user);
     }
+
+    public const string SignUpFullMessage =
+        "Registration is closed: this installation has reached its maximum number of workspaces. Please ask its administrator.";
+
+    /// <summary>Whether <see cref="SignUpOptions.MaxWorkspaces"/> users with a workspace exist already.</summary>
+    public async Task<bool> IsSignUpFullAsync(CancellationToken cancellationToken) =>
+        signUp.Value.MaxWorkspaces is { } max && await db.Users.CountAsync(u => u.Role == UserRole.User, cancellationToken) >= max;
 
     /// <summary>
     /// The user whose password this is, or null: a wrong password, an unknown name and a throttled

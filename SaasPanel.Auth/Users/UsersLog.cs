@@ -5,6 +5,9 @@ internal static partial class UsersLog
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserName} registered")]
     public static partial void Registered(ILogger logger, string userName);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registration of {UserName} refused: the maximum number of workspaces is reached")]
+    public static partial void SignUpFull(ILogger logger, string userName);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-ins as {AccountName} from {Network} wait until {BlockedUntil:u} after repeated failures")]
     public static partial void Throttled(ILogger logger, string accountName, string network, DateTime blockedUntil);
 

@@ -19,11 +19,12 @@ public sealed record WorkspaceDto(
     DateTime UpdatedAt,
     DateTime? RunningSince,
     DateTime? LastActivity,
-    bool Pinned)
+    bool Pinned,
+    bool Suspended)
 {
     public static WorkspaceDto From(Workspace w) => new(
         w.UserName, w.Email, w.Template, w.DesiredState, w.State, w.Generation, w.ContainerId, w.LastError,
-        w.CreatedAt, w.UpdatedAt, w.RunningSince, w.LastActivityAt, w.Pinned);
+        w.CreatedAt, w.UpdatedAt, w.RunningSince, w.LastActivityAt, w.Pinned, w.Suspended);
 }
 
 /// <summary>What <c>PUT /api/workspaces/{user}</c> takes: the user's email and, optionally, the template (else the default).</summary>

@@ -8,7 +8,7 @@ using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Apis;
 
-/// <summary><c>/api/workspaces</c>: list, provision, start, stop, restart, pin and delete workspaces; their activity, logs and resource use.</summary>
+/// <summary><c>/api/workspaces</c>: list, provision, start, stop, restart, pin, suspend and delete workspaces; their activity, logs and resource use.</summary>
 public static class WorkspacesApi
 {
     private const int MaxLogLines = 5000;
@@ -30,6 +30,10 @@ public static class WorkspacesApi
             ChangeAsync(user, commands.PinAsync, http, ct)).WithSummary("Pins a workspace: the idle culler never stops it.");
         workspaces.MapPost("/{user}/unpin", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
             ChangeAsync(user, commands.UnpinAsync, http, ct));
+        workspaces.MapPost("/{user}/suspend", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
+            ChangeAsync(user, commands.SuspendAsync, http, ct)).WithSummary("Suspends a workspace: stopped, and neither a visit nor a start runs it until resumed.");
+        workspaces.MapPost("/{user}/resume", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
+            ChangeAsync(user, commands.ResumeAsync, http, ct));
         workspaces.MapPost("/activity", ReportActivityAsync).WithSummary("The gateway reports when workspaces were last used.");
         workspaces.MapDelete("/{user}", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
             ChangeAsync(user, commands.DeleteAsync, http, ct));

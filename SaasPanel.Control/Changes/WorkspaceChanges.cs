@@ -14,7 +14,8 @@ public static class WorkspaceChanges
         workspace.GatewaySecret,
         workspace.Generation,
         workspace.LastError,
-        workspace.Template);
+        workspace.Template,
+        workspace.Suspended);
 
     /// <summary>The workspace is gone: one generation past its last row, so it outranks every earlier event.</summary>
     public static WorkspaceChangeEvent Removed(Workspace workspace) => From(workspace) with

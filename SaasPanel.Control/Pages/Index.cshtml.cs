@@ -84,7 +84,7 @@ public sealed class IndexModel(
         return Page();
     }
 
-    /// <summary>Start, stop, restart, pin or unpin one workspace or every selected one; the reconciler does the work.</summary>
+    /// <summary>Start, stop, restart, pin, unpin, suspend or resume one workspace or every selected one; the reconciler does the work.</summary>
     public async Task<IActionResult> OnPostActionAsync(string? act, string[] users, string? returnUrl, CancellationToken cancellationToken)
     {
         Func<string, Caller, CancellationToken, Task<CommandResult>>? command = act switch
@@ -94,6 +94,8 @@ public sealed class IndexModel(
             "restart" => commands.RestartAsync,
             "pin" => commands.PinAsync,
             "unpin" => commands.UnpinAsync,
+            "suspend" => commands.SuspendAsync,
+            "resume" => commands.ResumeAsync,
             _ => null,
         };
         var names = users.Where(u => UserNames.Validate(u) is null).Distinct().ToList();
@@ -115,7 +117,7 @@ public sealed class IndexModel(
 
             var skipped = names.Count - done.Count;
             Message = $"{Capitalize(act!)}: {(done.Count == 0 ? "nothing" : string.Join(", ", done))}"
-                + (skipped > 0 ? $" ({skipped} skipped: unknown or being deleted)." : ".");
+                + (skipped > 0 ? $" ({skipped} skipped: unknown, being deleted or suspended)." : ".");
         }
 
         return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage();

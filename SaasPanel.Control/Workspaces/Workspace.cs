@@ -48,6 +48,9 @@ public sealed class Workspace
 
     /// <summary>An admin pinned it: the idle culler never stops it.</summary>
     public bool Pinned { get; set; }
+
+    /// <summary>An admin suspended it: stopped, and neither a visit (wake on request) nor a start runs it until resumed.</summary>
+    public bool Suspended { get; set; }
 }
 
 public enum DesiredState

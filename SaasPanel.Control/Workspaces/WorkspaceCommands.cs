@@ -129,8 +129,9 @@ public sealed class WorkspaceCommands(
         return new CommandResult(CommandOutcome.Unchanged, await ChangedAsync(existing.UserName, cancellationToken) ?? existing);
     }
 
+    /// <summary>Also what the gateway's wake on request calls: refused while the workspace is suspended.</summary>
     public Task<CommandResult> StartAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "start", caller, w => w.DesiredState = DesiredState.Running, cancellationToken);
+        ChangeAsync(userName, "start", caller, w => w.DesiredState = DesiredState.Running, cancellationToken, refusedWhileSuspended: true);
 
     public Task<CommandResult> StopAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(userName, "stop", caller, w => w.DesiredState = DesiredState.Stopped, cancellationToken);
@@ -140,6 +141,21 @@ public sealed class WorkspaceCommands(
         {
             w.DesiredState = DesiredState.Running;
             w.RestartRequestedAt = clock.GetUtcNow().UtcDateTime;
+        }, cancellationToken, refusedWhileSuspended: true);
+
+    /// <summary>Stops the workspace and keeps it stopped: only <see cref="ResumeAsync"/> lets it run again.</summary>
+    public Task<CommandResult> SuspendAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, "suspended", caller, w =>
+        {
+            w.Suspended = true;
+            w.DesiredState = DesiredState.Stopped;
+        }, cancellationToken);
+
+    public Task<CommandResult> ResumeAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
+        ChangeAsync(userName, "resumed", caller, w =>
+        {
+            w.Suspended = false;
+            w.DesiredState = DesiredState.Running;
         }, cancellationToken);
 
     public Task<CommandResult> PinAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
@@ -182,7 +198,7 @@ public sealed class WorkspaceCommands(
         }, cancellationToken);
 
     private async Task<CommandResult> ChangeAsync(string userName, string action, Caller caller, Action<Workspace> change,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool refusedWhileSuspended = false)
     {
         // Generation is a concurrency token: when the reconciler wrote the row meanwhile, read it again and redo.
         for (var attempt = 1; ; attempt++)
@@ -196,6 +212,12 @@ public sealed class WorkspaceCommands(
             if (workspace.DesiredState == DesiredState.Deleted)
             {
                 return new CommandResult(CommandOutcome.Conflict, workspace, $"Workspace '{userName}' is being deleted.");
+            }
+
+            if (refusedWhileSuspended && workspace.Suspended)
+            {
+                return new CommandResult(CommandOutcome.Conflict, workspace,
+                    $"Workspace '{userName}' is suspended by an administrator; resume it first.");
             }
 
             change(workspace);

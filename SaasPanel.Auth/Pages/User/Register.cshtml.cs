@@ -17,9 +17,10 @@ public sealed class RegisterModel(UserAccounts accounts) : FormPageModel
     [BindProperty]
     public string? Password { get; set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>The cap on workspaces is reached: the page says so instead of offering the form.</summary>
+    public bool IsFull { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => IsFull = await accounts.IsSignUpFullAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {

@@ -120,6 +120,9 @@ namespace SaasPanel.Control.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Suspended")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Template")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -64,6 +64,8 @@ public sealed class ControlApiValidationTests : IAsyncLifetime
     [InlineData("POST", "/api/workspaces/nobody/restart")]
     [InlineData("POST", "/api/workspaces/nobody/pin")]
     [InlineData("POST", "/api/workspaces/nobody/unpin")]
+    [InlineData("POST", "/api/workspaces/nobody/suspend")]
+    [InlineData("POST", "/api/workspaces/nobody/resume")]
     [InlineData("DELETE", "/api/workspaces/nobody")]
     [InlineData("GET", "/api/workspaces/nobody/logs")]
     public async Task Unknown_workspaces_are_404_with_problem_details(string method, string path)

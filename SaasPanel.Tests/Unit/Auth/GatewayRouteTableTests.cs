@@ -80,6 +80,17 @@ public sealed class GatewayRouteTableTests
         Assert.Equal(needsWaking, route.NeedsWaking);
     }
 
+    [Theory]
+    [InlineData("Stopped")]
+    [InlineData("Stopping")]
+    public void A_suspended_route_is_never_woken(string state)
+    {
+        var route = new WorkspaceRoute(new WorkspaceChangeEvent("alice", state, DesiredStates.Stopped, null, "secret", 1, null, Suspended: true));
+
+        Assert.True(route.IsSuspended);
+        Assert.False(route.NeedsWaking);
+    }
+
     [Fact]
     public void The_destination_is_the_endpoint_and_its_authority_is_what_redirects_are_compared_with()
     {

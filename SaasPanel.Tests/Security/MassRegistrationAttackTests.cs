@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SaasPanel.Auth.Data;
+using SaasPanel.Auth.Users;
+using SaasPanel.Tests.Infrastructure;
+
+namespace SaasPanel.Tests.Security;
+
+/// <summary>An attacker registers account after account to get a container each: a cap on workspaces stops it.</summary>
+public sealed class MassRegistrationAttackTests : IAsyncLifetime
+{
+    private FakeControlApi _control = null!;
+    private ServiceFactory<AuthDbContext> _auth = null!;
+
+    public async Task InitializeAsync()
+    {
+        _control = await FakeControlApi.StartNewAsync();
+        _auth = AuthTestHost.Create(_control.BaseAddress, new Dictionary<string, string?> { ["SignUp:MaxWorkspaces"] = "2" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _auth.DisposeAsync();
+        await _control.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Registrations_past_the_cap_get_a_clear_page_and_create_nothing()
+    {
+        for (var i = 1; i <= 2; i++)
+        {
+            using var bot = _auth.CreateBrowser();
+            Assert.Equal(HttpStatusCode.Redirect, (await bot.RegisterAsync($"bot-{i}", $"bot-{i}@example.com", "password1")).StatusCode);
+        }
+
+        await Eventually.AssertAsync(() => Task.FromResult(_control.Calls.Count(c => c.StartsWith("PUT ", StringComparison.Ordinal)) == 2),
+            TimeSpan.FromSeconds(15), "both allowed registrations provisioned");
+        using var attacker = _auth.CreateBrowser();
+        // The closed page has no form: the attacker posts anyway, with an antiforgery token from the sign-in page.
+        var refused = await attacker.PostFormAsync("/user/register",
+            new() { ["username"] = "bot-3", ["email"] = "bot-3@example.com", ["password"] = "password1" }, "/user/login");
+        var form = await attacker.Http.GetStringAsync("/user/register");
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("maximum number of workspaces", await refused.Content.ReadAsStringAsync());
+        Assert.Contains("maximum number of workspaces", form);
+        Assert.DoesNotContain("name=\"password\"", form);
+        using var scope = _auth.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        Assert.False(await db.Users.AnyAsync(u => u.UserName == "bot-3"));
+        Assert.False(await db.OutboxMessages.AnyAsync(m => m.UserName == "bot-3"));
+        Assert.Equal(2, await db.Users.CountAsync(u => u.Role == UserRole.User));
+        Assert.DoesNotContain(_control.Calls, c => c.Contains("bot-3", StringComparison.Ordinal));
+    }
+}
