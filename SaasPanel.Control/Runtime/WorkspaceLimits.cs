@@ -8,7 +8,8 @@ namespace SaasPanel.Control.Runtime;
 /// </summary>
 public sealed record WorkspaceLimits(int MemoryLimitMb, double CpuLimit, int PidsLimit)
 {
-    public string Label => string.Create(CultureInfo.InvariantCulture, $"memory={MemoryLimitMb}m,cpus={CpuLimit},pids={PidsLimit}");
+    /// <summary>Such as <c>128Mi-0.5cpu-128pids</c>: a valid label value on every engine, Kubernetes included.</summary>
+    public string Label => string.Create(CultureInfo.InvariantCulture, $"{MemoryLimitMb}Mi-{CpuLimit}cpu-{PidsLimit}pids");
 
     /// <summary>The limits of a workspace with no plan: the template's, else the runtime's defaults.</summary>
     public static WorkspaceLimits Default(RuntimeOptions options, WorkspaceTemplate? template) => new(

@@ -45,7 +45,7 @@ public sealed partial class PlanTests : IAsyncLifetime
         Assert.Equal(256L * 1024 * 1024, large.HostConfig.Memory);
         Assert.Equal(1_000_000_000L, large.HostConfig.NanoCPUs);
         Assert.Equal(256L, large.HostConfig.PidsLimit);
-        Assert.Equal("memory=256m,cpus=1,pids=256", large.Config.Labels[WorkspaceLabels.Limits]);
+        Assert.Equal("256Mi-1cpu-256pids", large.Config.Labels[WorkspaceLabels.Limits]);
         Assert.Equal(
             standard.Mounts.Single(m => m.Destination == WorkspaceContainer.Directory).Name,
             large.Mounts.Single(m => m.Destination == WorkspaceContainer.Directory).Name);

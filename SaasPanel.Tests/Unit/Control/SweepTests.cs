@@ -9,7 +9,7 @@ public sealed class SweepTests
 {
     private const string Image = "sha256:current";
     private const string Endpoint = "http://172.30.0.2:8080";
-    private const string Limits = "memory=128m,cpus=0.5,pids=128";
+    private const string Limits = "128Mi-0.5cpu-128pids";
     private static readonly DateTime Started = new(2026, 11, 25, 10, 0, 0, DateTimeKind.Utc);
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class SweepTests
             "other-address" => [Container() with { Endpoint = new WorkspaceEndpoint("http://172.30.0.3:8080") }],
             "no-address" => [Container() with { Endpoint = null }],
             "other-template" => [Container() with { Template = "static" }],
-            "other-limits" => [Container() with { Limits = "memory=256m,cpus=1,pids=256" }],
+            "other-limits" => [Container() with { Limits = "256Mi-1cpu-256pids" }],
             "no-limits" => [Container() with { Limits = null }],
             "duplicate" => [Container(), Container() with { Id = "c2" }],
             _ => [Container()],
