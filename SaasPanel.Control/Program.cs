@@ -1,6 +1,7 @@
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Extensions;
+using SaasPanel.Control.Plans;
 
 // healthcheck / backup / restore: the deployed image's verbs (docs/deploy.md).
 if (await ServiceCommands.RunAsync(args) is { } exitCode)
@@ -16,6 +17,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync<ControlDbContext>();
+await app.SeedDefaultPlanAsync();
 
 app.UseServiceDefaults();
 app.UseExceptionHandler();

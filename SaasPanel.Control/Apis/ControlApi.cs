@@ -11,6 +11,7 @@ public static class ControlApi
             .RequireAuthorization(ControlPolicies.Admin)
             .AddEndpointFilter<CookieAntiforgeryFilter>();
         api.MapWorkspacesApi();
+        api.MapPlansApi();
         api.MapWorkspaceChangesApi();
         api.MapStatsApi();
         api.MapAuditApi();

@@ -10,6 +10,7 @@ public sealed record WorkspaceDto(
     string UserName,
     string Email,
     string Template,
+    string Plan,
     DesiredState DesiredState,
     WorkspaceState State,
     int Generation,
@@ -23,7 +24,7 @@ public sealed record WorkspaceDto(
     bool Suspended)
 {
     public static WorkspaceDto From(Workspace w) => new(
-        w.UserName, w.Email, w.Template, w.DesiredState, w.State, w.Generation, w.ContainerId, w.LastError,
+        w.UserName, w.Email, w.Template, w.Plan, w.DesiredState, w.State, w.Generation, w.ContainerId, w.LastError,
         w.CreatedAt, w.UpdatedAt, w.RunningSince, w.LastActivityAt, w.Pinned, w.Suspended);
 }
 

@@ -12,7 +12,7 @@ public static class AuditLog
 
     /// <summary>Every action written here: what people asked for, then what the reconciler did.</summary>
     public static readonly IReadOnlyList<string> Actions =
-        ["provision", "update", "start", "stop", "restart", "pin", "unpin", "culled", "delete", "transition", "prune", "remove"];
+        ["provision", "update", "start", "stop", "restart", "pin", "unpin", "plan", "culled", "delete", "transition", "prune", "remove"];
 
     public static void Record(ControlDbContext db, TimeProvider clock, string actor, string action, string userName,
         string outcome, string? detail = null, string? source = null) =>

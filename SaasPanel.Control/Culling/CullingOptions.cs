@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SaasPanel.Control.Culling;
 
-/// <summary>When the idle culler stops running workspaces (section <c>Culling</c>).</summary>
+/// <summary>
+/// When the idle culler checks (section <c>Culling</c>). Each plan sets its own timeouts; <see cref="IdleTimeout"/> and
+/// <see cref="MaxAge"/> are those of the default plan when Control creates it.
+/// </summary>
 public sealed class CullingOptions
 {
     public const string SectionName = "Culling";

@@ -7,8 +7,8 @@ using SaasPanel.Control.Workspaces;
 namespace SaasPanel.Control.Culling;
 
 /// <summary>
-/// Every <see cref="CullingOptions.Interval"/>, stops the running workspaces that <see cref="IdlePolicy"/> finds idle
-/// (desired state Stopped, as an admin's stop: the volume stays, and the gateway's waiting page wakes it on the next visit).
+/// Every <see cref="CullingOptions.Interval"/>, stops the running workspaces that their plan's <see cref="IdlePolicy"/>
+/// finds idle (desired state Stopped, as an admin's stop: the volume stays, and the gateway's waiting page wakes it on the next visit).
 /// </summary>
 public sealed partial class IdleCuller(
     IServiceScopeFactory scopes,
@@ -17,15 +17,11 @@ public sealed partial class IdleCuller(
     TimeProvider clock,
     ILogger<IdleCuller> logger) : BackgroundService
 {
-    private readonly IdlePolicy _policy = new(options.Value.IdleTimeout, options.Value.MaxAge);
+    /// <summary>For a workspace whose plan is missing (a row written by hand): the settings the default plan was seeded from.</summary>
+    private readonly IdlePolicy _fallback = new(options.Value.IdleTimeout, options.Value.MaxAge);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_policy is { IdleTimeout.Ticks: 0, MaxAge.Ticks: 0 })
-        {
-            return;
-        }
-
         using var timer = new PeriodicTimer(options.Value.Interval, clock);
         try
         {
@@ -54,11 +50,13 @@ public sealed partial class IdleCuller(
         var running = await db.Workspaces.AsNoTracking()
             .Where(w => w.DesiredState == DesiredState.Running && w.State == WorkspaceState.Running && !w.Pinned)
             .ToListAsync(cancellationToken);
+        var policies = await db.Plans.AsNoTracking()
+            .ToDictionaryAsync(p => p.Name, p => new IdlePolicy(p.IdleTimeout, p.MaxAge), StringComparer.Ordinal, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var commands = scope.ServiceProvider.GetRequiredService<WorkspaceCommands>();
         foreach (var workspace in running)
         {
-            if (_policy.ReasonToCull(workspace, now) is { } reason && await commands.CullAsync(workspace, reason, cancellationToken))
+            if (policies.GetValueOrDefault(workspace.Plan, _fallback).ReasonToCull(workspace, now) is { } reason && await commands.CullAsync(workspace, reason, cancellationToken))
             {
                 telemetry.Culled.Add(1);
                 LogCulled(logger, workspace.UserName, reason);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SaasPanel.Control.Audit;
+using SaasPanel.Control.Plans;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Data;
@@ -7,6 +8,8 @@ namespace SaasPanel.Control.Data;
 public sealed class ControlDbContext(DbContextOptions<ControlDbContext> options) : DbContext(options)
 {
     public DbSet<Workspace> Workspaces => Set<Workspace>();
+
+    public DbSet<Plan> Plans => Set<Plan>();
 
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
 

@@ -14,6 +14,8 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
         builder.Property(w => w.UserName).HasMaxLength(UserNames.MaxLength);
         builder.Property(w => w.Email).HasMaxLength(EmailAddresses.MaxLength);
         builder.Property(w => w.Template).HasMaxLength(32);
+        builder.Property(w => w.Plan).HasMaxLength(32).HasDefaultValue(Plans.PlanOptions.Standard);
+        builder.HasIndex(w => w.Plan);
         builder.Property(w => w.Endpoint).HasMaxLength(256);
         builder.Property(w => w.GatewaySecret).HasMaxLength(64);
         builder.Property(w => w.DesiredState).HasConversion<string>().HasMaxLength(16);

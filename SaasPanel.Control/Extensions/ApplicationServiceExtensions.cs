@@ -6,6 +6,7 @@ using SaasPanel.Control.Changes;
 using SaasPanel.Control.Culling;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Pages;
+using SaasPanel.Control.Plans;
 using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;
@@ -25,6 +26,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
         builder.Services.AddValidatedOptions<ReconcilerOptions>(ReconcilerOptions.SectionName);
         builder.Services.AddValidatedOptions<CullingOptions>(CullingOptions.SectionName);
+        builder.Services.AddValidatedOptions<PlanOptions>(PlanOptions.SectionName);
         builder.Services.AddValidatedOptions<GatewayLinkOptions>(GatewayLinkOptions.SectionName);
         builder.Services.AddValidatedOptions<ApiAccessOptions>(ApiAccessOptions.SectionName);
         builder.Services.AddValidatedOptions<AuthSessionsOptions>(AuthSessionsOptions.SectionName);

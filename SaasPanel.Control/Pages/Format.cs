@@ -18,6 +18,12 @@ public static class Format
         return unit == 0 ? $"{bytes} B" : $"{value:0.#} {Units[unit]}";
     }
 
+    /// <summary>A plan's limits in one line: <c>128 MiB, 0.5 CPU, 128 processes, idle after 1 h 0 min, no max age</c>.</summary>
+    public static string Limits(Plans.Plan plan) =>
+        $"{plan.MemoryLimitMb} MiB, {plan.CpuLimit:0.##} CPU, {plan.PidsLimit} processes, "
+        + (plan.IdleTimeout > TimeSpan.Zero ? $"idle after {Duration(plan.IdleTimeout)}" : "never culled when idle")
+        + (plan.MaxAge > TimeSpan.Zero ? $", at most {Duration(plan.MaxAge)} up" : "");
+
     public static string Since(DateTime? utc, DateTime now) => utc is { } at ? Duration(now - at) : "—";
 
     private static string Duration(TimeSpan span) => span switch

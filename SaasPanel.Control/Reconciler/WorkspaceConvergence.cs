@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SaasPanel.Control.Audit;
 using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Plans;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
@@ -142,9 +143,10 @@ public sealed partial class WorkspaceConvergence(
         }
 
         var imageId = await ImageOfAsync(workspace.Template, cancellationToken);
-        if (container is not null && (container.ImageId != imageId || container.Template != workspace.Template))
+        var limits = LimitsOf(workspace, await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Name == workspace.Plan, cancellationToken));
+        if (container is not null && (container.ImageId != imageId || container.Template != workspace.Template || container.Limits != limits.Label))
         {
-            LogRolling(workspace.UserName, $"{container.Template} {container.ImageId}", $"{workspace.Template} {imageId}");
+            LogRolling(workspace.UserName, $"{container.Template} {container.ImageId} {container.Limits}", $"{workspace.Template} {imageId} {limits.Label}");
             await runtime.RemoveAsync(container.Id, cancellationToken);
             container = null;
         }
@@ -162,7 +164,7 @@ public sealed partial class WorkspaceConvergence(
         {
             await ObserveAsync(db, workspace, WorkspaceState.Starting, null, null, null, cancellationToken);
             container = await runtime.CreateAsync(
-                new WorkspaceSpec(workspace.UserName, workspace.Email, workspace.GatewaySecret, workspace.Generation, workspace.Template, imageId),
+                new WorkspaceSpec(workspace.UserName, workspace.Email, workspace.GatewaySecret, workspace.Generation, workspace.Template, imageId, limits),
                 cancellationToken);
             LogCreated(workspace.UserName, containerName);
         }
@@ -261,6 +263,13 @@ public sealed partial class WorkspaceConvergence(
         }
     }
 
+    /// <summary>
+    /// The limits its container is to have: its plan's; the template's (else the runtime's defaults) only while its plan
+    /// is missing (a plan in use cannot be deleted, so that is a row written by hand).
+    /// </summary>
+    public WorkspaceLimits LimitsOf(Workspace workspace, Plan? plan) =>
+        plan?.Limits ?? WorkspaceLimits.Default(runtimeOptions.Value, runtimeOptions.Value.FindTemplate(workspace.Template));
+
     /// <summary>The template's current image id, looked up once per sweep (<see cref="ForgetImages"/>).</summary>
     public async Task<string> ImageOfAsync(string template, CancellationToken cancellationToken)
     {
@@ -279,7 +288,7 @@ public sealed partial class WorkspaceConvergence(
     [LoggerMessage(Level = LogLevel.Information, Message = "Created container {ContainerName} for {UserName}")]
     private partial void LogCreated(string userName, string containerName);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rolling workspace {UserName} from image {OldImage} to {NewImage}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rolling workspace {UserName} from image and limits {OldImage} to {NewImage}")]
     private partial void LogRolling(string userName, string oldImage, string newImage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The container {ContainerId} of {UserName} runs with no address on the network; replacing it")]

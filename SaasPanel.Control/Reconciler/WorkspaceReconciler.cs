@@ -82,6 +82,7 @@ public sealed partial class WorkspaceReconciler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlDbContext>();
         var workspaces = await db.Workspaces.AsNoTracking().ToListAsync(cancellationToken);
+        var plans = await db.Plans.AsNoTracking().ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, cancellationToken);
         telemetry.CountWorkspaces(workspaces.Select(w => w.State));
 
         await runtime.PrepareAsync(cancellationToken);
@@ -103,7 +104,8 @@ public sealed partial class WorkspaceReconciler(
         var data = await runtime.ListDataAsync(cancellationToken);
         var known = workspaces.Select(w => w.UserName).ToHashSet();
         var unsettled = workspaces
-            .Where(w => !IsSettled(w, containers[w.UserName].ToList(), convergence.KnownImageOf(w.Template)))
+            .Where(w => !IsSettled(w, containers[w.UserName].ToList(), convergence.KnownImageOf(w.Template),
+                convergence.LimitsOf(w, plans.GetValueOrDefault(w.Plan)).Label))
             .Select(w => w.UserName).ToList();
         // A settled workspace has just been compared with the engine's listing: it counts as checked.
         startupVerification.Begin(known);
@@ -120,11 +122,12 @@ public sealed partial class WorkspaceReconciler(
     }
 
     /// <summary>Whether the engine already shows this workspace as its row says it should be, so there is nothing to do.</summary>
-    internal static bool IsSettled(Workspace workspace, IReadOnlyList<WorkspaceInstance> containers, string? imageId) =>
+    internal static bool IsSettled(Workspace workspace, IReadOnlyList<WorkspaceInstance> containers, string? imageId, string limits) =>
         workspace.DesiredState switch
         {
             DesiredState.Running => containers is [{ Running: true, Endpoint: not null } container]
                 && container.Id == workspace.ContainerId && container.ImageId == imageId && container.Template == workspace.Template
+                && container.Limits == limits
                 && container.Endpoint.Url == workspace.Endpoint
                 && workspace.State == WorkspaceState.Running && !(workspace.RestartRequestedAt > workspace.RunningSince),
             DesiredState.Stopped => workspace.State == WorkspaceState.Stopped && workspace.Endpoint is null && containers switch

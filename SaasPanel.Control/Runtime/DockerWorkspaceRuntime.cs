@@ -124,7 +124,8 @@ internal sealed class DockerWorkspaceRuntime(
                 c.State == "running",
                 c.Status,
                 c.State == "running" ? EndpointOf(c.Labels, c.NetworkSettings?.Networks) : null,
-                StartedAt: null))
+                StartedAt: null,
+                WorkspaceLabels.Find(c.Labels, WorkspaceLabels.Limits)))
             .ToList();
     }
 
@@ -313,7 +314,8 @@ internal sealed class DockerWorkspaceRuntime(
             container.State.Running ? EndpointOf(labels, container.NetworkSettings?.Networks) : null,
             DateTime.TryParse(container.State.StartedAt, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var started) && started.Year > 1
-                ? started : null);
+                ? started : null,
+            WorkspaceLabels.Find(labels, WorkspaceLabels.Limits));
     }
 
     /// <summary>The container's address on the installation's network and its template's port; null while it has none.</summary>

@@ -68,8 +68,12 @@ public interface IWorkspaceRuntime
     Task<EngineInfo> GetEngineInfoAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>What a workspace's container is made from: who it is for, and the template and image it runs.</summary>
-public sealed record WorkspaceSpec(string UserName, string Email, string GatewaySecret, int Generation, string Template, string ImageId);
+/// <summary>
+/// What a workspace's container is made from: who it is for, the template and image it runs, and its plan's limits
+/// (null: the template's, else the runtime's defaults).
+/// </summary>
+public sealed record WorkspaceSpec(
+    string UserName, string Email, string GatewaySecret, int Generation, string Template, string ImageId, WorkspaceLimits? Limits = null);
 
 /// <summary>Where the gateway reaches a running workspace: a base URL such as <c>http://172.20.0.5:8080</c>.</summary>
 public sealed record WorkspaceEndpoint(string Url)
@@ -86,7 +90,8 @@ public sealed record WorkspaceInstance(
     bool Running,
     string Status,
     WorkspaceEndpoint? Endpoint,
-    DateTime? StartedAt);
+    DateTime? StartedAt,
+    string? Limits = null);
 
 /// <summary>An engine event about one of this installation's containers, or (with no user) that the watch (re)connected.</summary>
 public sealed record WorkspaceInstanceEvent(string Action, string ContainerId, string UserName)

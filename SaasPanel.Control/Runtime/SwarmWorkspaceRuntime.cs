@@ -405,7 +405,8 @@ internal sealed class SwarmWorkspaceRuntime(
                 : node is { Status.State: not "ready" } ? $"{Describe(current)}, on node {node.Description.Hostname} which is {node.Status.State}"
                 : Describe(current),
             running ? EndpointOf(current!, node!) : null,
-            running ? current!.Status.Timestamp : null);
+            running ? current!.Status.Timestamp : null,
+            WorkspaceLabels.Find(labels, WorkspaceLabels.Limits));
     }
 
     private static string Describe(TaskResponse task) =>

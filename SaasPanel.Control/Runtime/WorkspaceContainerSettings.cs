@@ -4,8 +4,8 @@ using SaasPanel.Contracts;
 namespace SaasPanel.Control.Runtime;
 
 /// <summary>
-/// What a workspace's container is given on any engine: its labels, environment, user and limits (the template's,
-/// else the runtime's defaults). One place, so a plain container and a swarm service are the same workspace.
+/// What a workspace's container is given on any engine: its labels, environment, user and limits (the plan's,
+/// see <see cref="WorkspaceSpec.Limits"/>). One place, so a plain container and a swarm service are the same workspace.
 /// </summary>
 internal sealed record WorkspaceContainerSettings(
     IReadOnlyDictionary<string, string> Labels,
@@ -21,6 +21,7 @@ internal sealed record WorkspaceContainerSettings(
 
     public static WorkspaceContainerSettings For(RuntimeOptions options, WorkspaceTemplate template, WorkspaceSpec spec, string volumeName)
     {
+        var limits = spec.Limits ?? WorkspaceLimits.Default(options, template);
         var labels = new Dictionary<string, string>
         {
             [WorkspaceLabels.Managed] = "true",
@@ -28,6 +29,7 @@ internal sealed record WorkspaceContainerSettings(
             [WorkspaceLabels.User] = spec.UserName,
             [WorkspaceLabels.Generation] = spec.Generation.ToString(CultureInfo.InvariantCulture),
             [WorkspaceLabels.Template] = spec.Template,
+            [WorkspaceLabels.Limits] = limits.Label,
         };
         IEnumerable<string> identity =
         [
@@ -39,9 +41,9 @@ internal sealed record WorkspaceContainerSettings(
         return new WorkspaceContainerSettings(
             labels,
             template.Environment.Select(e => $"{e.Key}={e.Value}").Concat(identity).ToList(),
-            (template.MemoryLimitMb ?? options.MemoryLimitMb) * 1024L * 1024L,
-            (long)((template.CpuLimit ?? options.CpuLimit) * 1_000_000_000),
-            template.PidsLimit ?? options.PidsLimit,
+            limits.MemoryLimitMb * 1024L * 1024L,
+            (long)(limits.CpuLimit * 1_000_000_000),
+            limits.PidsLimit,
             template.TmpSizeMb ?? options.TmpSizeMb,
             volumeName);
     }

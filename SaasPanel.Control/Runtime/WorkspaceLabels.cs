@@ -10,6 +10,7 @@ public static class WorkspaceLabels
     public const string User = "saaspanel.user";
     public const string Generation = "saaspanel.generation";
     public const string Template = "saaspanel.template";
+    public const string Limits = "saaspanel.limits";
 
     /// <summary>
     /// The swarm node label <c>saaspanel.image.&lt;image id hex&gt;=true</c>: the node holds that image (there is no

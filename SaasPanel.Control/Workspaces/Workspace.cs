@@ -16,6 +16,9 @@ public sealed class Workspace
     /// <summary>The app it runs (a key of <c>Runtime:Templates</c>).</summary>
     public required string Template { get; set; }
 
+    /// <summary>The name of its <see cref="Plans.Plan"/>: its container's limits and when it is culled.</summary>
+    public string Plan { get; set; } = Plans.PlanOptions.Standard;
+
     public DesiredState DesiredState { get; set; } = DesiredState.Running;
 
     /// <summary>Bumped on every change of the row (desired or observed), so the gateway can order the changes it hears of.</summary>

@@ -6,6 +6,7 @@ using SaasPanel.Contracts;
 using SaasPanel.Control.Audit;
 using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Plans;
 using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;
@@ -45,7 +46,8 @@ public sealed record CommandResult(CommandOutcome Outcome, Workspace? Workspace,
 /// desired state and an audit row in one transaction, then tells the feed and wakes the reconciler.
 /// </summary>
 public sealed class WorkspaceCommands(
-    ControlDbContext db, WorkspaceChangeFeed feed, WorkspaceReconciler reconciler, IOptions<RuntimeOptions> runtime, TimeProvider clock)
+    ControlDbContext db, WorkspaceChangeFeed feed, WorkspaceReconciler reconciler, IOptions<RuntimeOptions> runtime,
+    IOptions<PlanOptions> plans, TimeProvider clock)
 {
     private const int MaxAttempts = 5;
 
@@ -68,6 +70,7 @@ public sealed class WorkspaceCommands(
             UserName = userName,
             Email = email,
             Template = string.IsNullOrEmpty(template) ? runtime.Value.DefaultTemplate : template,
+            Plan = plans.Value.Default,
             GatewaySecret = RandomNumberGenerator.GetHexString(64, lowercase: true),
             CreatedAt = now,
             UpdatedAt = now,
@@ -190,6 +193,36 @@ public sealed class WorkspaceCommands(
         return true;
     }
 
+    /// <summary>
+    /// Moves the workspace to <paramref name="plan"/>: a conflict when the plan does not allow its template or is full.
+    /// The reconciler then rolls its container to the plan's limits (the volume stays).
+    /// </summary>
+    public async Task<CommandResult> ChangePlanAsync(string userName, Plan plan, Caller caller, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(userName, cancellationToken) is not { } workspace)
+        {
+            return new CommandResult(CommandOutcome.NotFound, null);
+        }
+
+        if (workspace.Plan == plan.Name)
+        {
+            return new CommandResult(CommandOutcome.Unchanged, workspace);
+        }
+
+        if (!plan.Allows(workspace.Template))
+        {
+            return new CommandResult(CommandOutcome.Conflict, workspace,
+                $"Plan '{plan.Name}' does not allow template '{workspace.Template}' (only {string.Join(", ", plan.AllowedTemplates)}).");
+        }
+
+        if (plan.MaxWorkspaces is { } max && await db.Workspaces.CountAsync(w => w.Plan == plan.Name, cancellationToken) >= max)
+        {
+            return new CommandResult(CommandOutcome.Conflict, workspace, $"Plan '{plan.Name}' is full: it allows {max} workspace(s).");
+        }
+
+        return await ChangeAsync(userName, "plan", caller, w => w.Plan = plan.Name, cancellationToken, detail: $"{workspace.Plan} → {plan.Name}");
+    }
+
     public Task<CommandResult> DeleteAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(userName, "delete", caller, w =>
         {
@@ -198,7 +231,7 @@ public sealed class WorkspaceCommands(
         }, cancellationToken);
 
     private async Task<CommandResult> ChangeAsync(string userName, string action, Caller caller, Action<Workspace> change,
-        CancellationToken cancellationToken, bool refusedWhileSuspended = false)
+        CancellationToken cancellationToken, string? detail = null, bool refusedWhileSuspended = false)
     {
         // Generation is a concurrency token: when the reconciler wrote the row meanwhile, read it again and redo.
         for (var attempt = 1; ; attempt++)
@@ -223,7 +256,7 @@ public sealed class WorkspaceCommands(
             change(workspace);
             workspace.Generation++;
             workspace.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-            AuditLog.Record(db, clock, caller.Actor, action, userName, "accepted", null, caller.Source);
+            AuditLog.Record(db, clock, caller.Actor, action, userName, "accepted", detail, caller.Source);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

@@ -63,6 +63,42 @@ namespace SaasPanel.Control.Data.Migrations
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("SaasPanel.Control.Plans.Plan", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("AllowedTemplates")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("CpuLimit")
+                        .HasColumnType("REAL");
+
+                    b.Property<TimeSpan>("IdleTimeout")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan>("MaxAge")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxWorkspaces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemoryLimitMb")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PidsLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Plans");
+                });
+
             modelBuilder.Entity("SaasPanel.Control.Workspaces.Workspace", b =>
                 {
                     b.Property<int>("Id")
@@ -109,6 +145,13 @@ namespace SaasPanel.Control.Data.Migrations
                     b.Property<bool>("Pinned")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("standard");
+
                     b.Property<DateTime?>("RestartRequestedAt")
                         .HasColumnType("TEXT");
 
@@ -137,6 +180,8 @@ namespace SaasPanel.Control.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Plan");
 
                     b.HasIndex("State");
 

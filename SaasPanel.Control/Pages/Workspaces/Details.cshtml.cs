@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SaasPanel.Control.Audit;
 using SaasPanel.Control.Data;
+using SaasPanel.Control.Plans;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Workspaces;
 
 namespace SaasPanel.Control.Pages.Workspaces;
 
 /// <summary>One workspace: its details, its logs and its history; resource use is fetched by the page as it changes.</summary>
-public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime, TimeProvider clock) : PageModel
+public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime, WorkspaceCommands commands, TimeProvider clock) : PageModel
 {
     public const int LogTail = 200;
 
@@ -25,6 +26,11 @@ public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime,
 
     public IReadOnlyList<AuditEntry> History { get; private set; } = [];
 
+    /// <summary>Every plan, for the selector; the workspace's own is <see cref="Plan"/> (null if its row is missing).</summary>
+    public IReadOnlyList<Plan> Plans { get; private set; } = [];
+
+    public Plan? Plan => Plans.FirstOrDefault(p => p.Name == Workspace.Plan);
+
     public DateTime Now { get; } = clock.GetUtcNow().UtcDateTime;
 
     [TempData]
@@ -38,6 +44,7 @@ public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime,
         }
 
         Workspace = workspace;
+        Plans = await db.Plans.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
         (History, _) = await new AuditQuery(1, 20, user).RunAsync(db, cancellationToken);
         try
         {
@@ -70,5 +77,27 @@ public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime,
         }
 
         return Page();
+    }
+
+    /// <summary>Moves the workspace to another plan (the API's <c>PUT /api/workspaces/{user}/plan</c>).</summary>
+    public async Task<IActionResult> OnPostPlanAsync(string user, string? plan, CancellationToken cancellationToken)
+    {
+        if (await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Name == plan, cancellationToken) is not { } chosen)
+        {
+            Message = $"There is no plan named '{plan}'.";
+        }
+        else
+        {
+            var result = await commands.ChangePlanAsync(user, chosen, Caller.Of(HttpContext), cancellationToken);
+            Message = result.Outcome switch
+            {
+                CommandOutcome.NotFound => $"There is no workspace named '{user}'.",
+                CommandOutcome.Conflict => result.Problem,
+                CommandOutcome.Unchanged => $"{user} already has plan {chosen.Name}.",
+                _ => $"{user} moves to plan {chosen.Name}; its container restarts with the new limits.",
+            };
+        }
+
+        return RedirectToPage(new { user });
     }
 }

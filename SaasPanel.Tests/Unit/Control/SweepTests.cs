@@ -9,11 +9,12 @@ public sealed class SweepTests
 {
     private const string Image = "sha256:current";
     private const string Endpoint = "http://172.30.0.2:8080";
+    private const string Limits = "128Mi-0.5cpu-128pids";
     private static readonly DateTime Started = new(2026, 11, 25, 10, 0, 0, DateTimeKind.Utc);
 
     [Fact]
     public void A_running_workspace_with_its_one_running_container_is_settled() =>
-        Assert.True(WorkspaceReconciler.IsSettled(Running(), [Container()], Image));
+        Assert.True(WorkspaceReconciler.IsSettled(Running(), [Container()], Image, Limits));
 
     [Theory]
     [InlineData("missing")]
@@ -22,6 +23,8 @@ public sealed class SweepTests
     [InlineData("other-address")]
     [InlineData("no-address")]
     [InlineData("other-template")]
+    [InlineData("other-limits")]
+    [InlineData("no-limits")]
     [InlineData("duplicate")]
     [InlineData("restart-asked")]
     [InlineData("still-starting")]
@@ -36,6 +39,8 @@ public sealed class SweepTests
             "other-address" => [Container() with { Endpoint = new WorkspaceEndpoint("http://172.30.0.3:8080") }],
             "no-address" => [Container() with { Endpoint = null }],
             "other-template" => [Container() with { Template = "static" }],
+            "other-limits" => [Container() with { Limits = "256Mi-1cpu-256pids" }],
+            "no-limits" => [Container() with { Limits = null }],
             "duplicate" => [Container(), Container() with { Id = "c2" }],
             _ => [Container()],
         };
@@ -49,7 +54,7 @@ public sealed class SweepTests
             workspace.State = WorkspaceState.Starting;
         }
 
-        Assert.False(WorkspaceReconciler.IsSettled(workspace, containers, Image));
+        Assert.False(WorkspaceReconciler.IsSettled(workspace, containers, Image, Limits));
     }
 
     [Fact]
@@ -60,9 +65,9 @@ public sealed class SweepTests
         workspace.State = WorkspaceState.Stopped;
         workspace.Endpoint = null;
 
-        Assert.True(WorkspaceReconciler.IsSettled(workspace, [], Image));
-        Assert.True(WorkspaceReconciler.IsSettled(workspace, [Container() with { Running = false, Endpoint = null }], Image));
-        Assert.False(WorkspaceReconciler.IsSettled(workspace, [Container()], Image));
+        Assert.True(WorkspaceReconciler.IsSettled(workspace, [], Image, Limits));
+        Assert.True(WorkspaceReconciler.IsSettled(workspace, [Container() with { Running = false, Endpoint = null }], Image, Limits));
+        Assert.False(WorkspaceReconciler.IsSettled(workspace, [Container()], Image, Limits));
     }
 
     [Fact]
@@ -70,7 +75,7 @@ public sealed class SweepTests
     {
         var workspace = Running();
         workspace.DesiredState = DesiredState.Deleted;
-        Assert.False(WorkspaceReconciler.IsSettled(workspace, [], Image));
+        Assert.False(WorkspaceReconciler.IsSettled(workspace, [], Image, Limits));
     }
 
     private static Workspace Running() => new()
@@ -86,5 +91,5 @@ public sealed class SweepTests
     };
 
     private static WorkspaceInstance Container() =>
-        new("c1", "dana", "userapp", 1, Image, true, "Up", new WorkspaceEndpoint(Endpoint), Started);
+        new("c1", "dana", "userapp", 1, Image, true, "Up", new WorkspaceEndpoint(Endpoint), Started, Limits);
 }
