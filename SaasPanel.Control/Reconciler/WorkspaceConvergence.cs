@@ -144,7 +144,7 @@ public sealed partial class WorkspaceConvergence(
 
         var imageId = await ImageOfAsync(workspace.Template, cancellationToken);
         var limits = LimitsOf(workspace, await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Name == workspace.Plan, cancellationToken));
-        if (container is not null && (container.ImageId != imageId || container.Template != workspace.Template || container.Limits != limits.Label))
+        if (container is not null && (container.ImageId != imageId || container.Template != workspace.Template || LimitsOf(container) != limits.Label))
         {
             LogRolling(workspace.UserName, $"{container.Template} {container.ImageId} {container.Limits}", $"{workspace.Template} {imageId} {limits.Label}");
             await runtime.RemoveAsync(container.Id, cancellationToken);
@@ -269,6 +269,13 @@ public sealed partial class WorkspaceConvergence(
     /// </summary>
     public WorkspaceLimits LimitsOf(Workspace workspace, Plan? plan) =>
         plan?.Limits ?? WorkspaceLimits.Default(runtimeOptions.Value, runtimeOptions.Value.FindTemplate(workspace.Template));
+
+    /// <summary>
+    /// The limits a container has: its label's. One made before plans has no label and has what its template (else the
+    /// runtime's defaults) gave it, so an upgrade rolls only the workspaces whose plan says otherwise.
+    /// </summary>
+    public string LimitsOf(WorkspaceInstance container) =>
+        container.Limits ?? WorkspaceLimits.Default(runtimeOptions.Value, runtimeOptions.Value.FindTemplate(container.Template)).Label;
 
     /// <summary>The template's current image id, looked up once per sweep (<see cref="ForgetImages"/>).</summary>
     public async Task<string> ImageOfAsync(string template, CancellationToken cancellationToken)

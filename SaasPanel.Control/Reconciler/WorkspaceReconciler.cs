@@ -104,7 +104,8 @@ public sealed partial class WorkspaceReconciler(
         var data = await runtime.ListDataAsync(cancellationToken);
         var known = workspaces.Select(w => w.UserName).ToHashSet();
         var unsettled = workspaces
-            .Where(w => !IsSettled(w, containers[w.UserName].ToList(), convergence.KnownImageOf(w.Template),
+            .Where(w => !IsSettled(w, containers[w.UserName].Select(c => c with { Limits = convergence.LimitsOf(c) }).ToList(),
+                convergence.KnownImageOf(w.Template),
                 convergence.LimitsOf(w, plans.GetValueOrDefault(w.Plan)).Label))
             .Select(w => w.UserName).ToList();
         // A settled workspace has just been compared with the engine's listing: it counts as checked.
