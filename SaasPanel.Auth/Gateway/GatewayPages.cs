@@ -38,7 +38,7 @@ public static class GatewayPages
         <h1>Your workspace is suspended</h1>
         <p>The workspace of <strong>{Encode(userName)}</strong> was <strong id="workspace-state">suspended by an administrator</strong>.
         It stays stopped until an administrator resumes it; please contact them.</p>
-        <p><a href="/user/logout">Sign out</a></p>
+        {SignOutForm}
         """);
 
     public static string Forbidden(string userName) => Render(
@@ -47,7 +47,8 @@ public static class GatewayPages
         $"""
         <h1>Not your workspace</h1>
         <p>The workspace <strong>{Encode(userName)}</strong> belongs to someone else.</p>
-        <p><a href="/">Go to your own workspace</a> · <a href="/user/logout">Sign out</a></p>
+        <p><a href="/">Go to your own workspace</a></p>
+        {SignOutForm}
         """);
 
     public static string NotFound(string userName) => Render(

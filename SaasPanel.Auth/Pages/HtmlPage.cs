@@ -28,6 +28,10 @@ public static class HtmlPage
         </html>
         """;
 
+    /// <summary>Signing out is one click: a same-origin POST that Auth accepts without a confirmation page.</summary>
+    public const string SignOutForm =
+        """<form class="sign-out" method="post" action="/user/logout"><button type="submit">Sign out</button></form>""";
+
     public static string Encode(string value) => HtmlEncoder.Default.Encode(value);
 
     public static async Task WriteAsync(HttpContext context, HttpStatusCode status, string html)

@@ -96,6 +96,24 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_page_signs_out_in_one_click_without_a_confirmation_page()
+    {
+        await RegisterAsync("ines");
+        using var browser = _auth.CreateBrowser();
+        await browser.SignInAsync("ines", "password1");
+
+        var page = await browser.Http.GetStringAsync("/user/login");
+        var post = await browser.PostFormAsync("/user/logout", [], formPage: "/user/login");
+        var afterwards = await browser.Http.GetAsync("/user/workspace/status");
+
+        Assert.Contains("<form class=\"sign-out\" method=\"post\" action=\"/user/logout\">", page);
+        Assert.DoesNotContain("href=\"/user/logout\"", page);
+        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
+        Assert.Equal("/user/login", post.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    [Fact]
     public async Task The_session_cookie_is_http_only_and_same_site()
     {
         using var browser = _auth.CreateBrowser();
