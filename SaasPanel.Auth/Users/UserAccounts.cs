@@ -43,6 +43,9 @@ public sealed class UserAccounts(
             return RegistrationResult.Invalid(conflicts);
         }
 
+        // With a cap, counting and inserting share one write transaction (SQLite's BEGIN IMMEDIATE), so parallel
+        // registrations queue behind each other instead of all seeing room for one more.
+        await using var capTransaction = signUp.Value.MaxWorkspaces is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
         if (await IsSignUpFullAsync(cancellationToken))
         {
             UsersLog.SignUpFull(logger, userName);
@@ -59,6 +62,10 @@ public sealed class UserAccounts(
         {
             // One SaveChanges is one transaction: the user and Control's message commit together or not at all.
             await db.SaveChangesAsync(cancellationToken);
+            if (capTransaction is not null)
+            {
+                await capTransaction.CommitAsync(cancellationToken);
+            }
         }
         catch (DbUpdateException exception) when (exception.InnerException is SqliteException { SqliteErrorCode: 19 })
         {

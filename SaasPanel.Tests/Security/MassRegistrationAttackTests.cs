@@ -53,4 +53,31 @@ public sealed class MassRegistrationAttackTests : IAsyncLifetime
         Assert.Equal(2, await db.Users.CountAsync(u => u.Role == UserRole.User));
         Assert.DoesNotContain(_control.Calls, c => c.Contains("bot-3", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Parallel_registrations_cannot_race_past_the_cap()
+    {
+        var bots = Enumerable.Range(1, 20).Select(i => $"swarm-{i}").ToArray();
+        var browsers = bots.Select(_ => _auth.CreateBrowser()).ToArray();
+        try
+        {
+            // Each bot loads the form first, so all twenty posts are in flight together.
+            var responses = await Task.WhenAll(bots.Select((name, i) =>
+                browsers[i].PostFormAsync("/user/register",
+                    new() { ["username"] = name, ["email"] = $"{name}@example.com", ["password"] = "password1" }, "/user/login")));
+
+            Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.Redirect));
+            using var scope = _auth.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            Assert.Equal(2, await db.Users.CountAsync(u => u.Role == UserRole.User));
+            Assert.Equal(2, await db.OutboxMessages.CountAsync());
+        }
+        finally
+        {
+            foreach (var browser in browsers)
+            {
+                browser.Dispose();
+            }
+        }
+    }
 }
