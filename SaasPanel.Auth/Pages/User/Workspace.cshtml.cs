@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using SaasPanel.Auth.ControlApi;
 using SaasPanel.Auth.Security;
 using SaasPanel.Auth.Users;
@@ -23,6 +26,9 @@ public sealed class WorkspaceModel(ControlApiClient control, UserAccounts accoun
 
     public TimeSpan? Uptime { get; private set; }
 
+    /// <summary>Control did not answer: the page says so instead of failing, and account deletion still works (it goes through the outbox).</summary>
+    public bool ControlUnavailable { get; private set; }
+
     [TempData]
     public string? Message { get; set; }
 
@@ -31,7 +37,7 @@ public sealed class WorkspaceModel(ControlApiClient control, UserAccounts accoun
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
-        return Page();
+        return ControlUnavailable ? ControlUnavailablePage() : Page();
     }
 
     public async Task<IActionResult> OnPostChangeAsync(SelfServiceAction action, CancellationToken cancellationToken)
@@ -41,7 +47,16 @@ public sealed class WorkspaceModel(ControlApiClient control, UserAccounts accoun
             return BadRequest("Unknown action.");
         }
 
-        var result = await control.ChangeOwnWorkspaceAsync(UserName, action, cancellationToken);
+        ControlCallResult result;
+        try
+        {
+            result = await control.ChangeOwnWorkspaceAsync(UserName, action, cancellationToken);
+        }
+        catch (Exception exception) when (IsControlUnreachable(exception, cancellationToken))
+        {
+            result = new(ControlCallOutcome.Retry, exception.Message);
+        }
+
         Message = result.Outcome == ControlCallOutcome.Done
             ? $"{action} requested."
             : "Your workspace cannot do that right now; please try again in a moment.";
@@ -69,9 +84,29 @@ public sealed class WorkspaceModel(ControlApiClient control, UserAccounts accoun
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Workspace = await control.GetOwnWorkspaceAsync(UserName, cancellationToken);
-        Logs = Workspace is null ? [] : await control.GetOwnLogsAsync(UserName, LogLines, cancellationToken);
-        VolumeBytes = Workspace is null ? null : await control.GetOwnVolumeSizeAsync(UserName, cancellationToken);
+        try
+        {
+            Workspace = await control.GetOwnWorkspaceAsync(UserName, cancellationToken);
+            Logs = Workspace is null ? [] : await control.GetOwnLogsAsync(UserName, LogLines, cancellationToken);
+            VolumeBytes = Workspace is null ? null : await control.GetOwnVolumeSizeAsync(UserName, cancellationToken);
+        }
+        catch (Exception exception) when (IsControlUnreachable(exception, cancellationToken))
+        {
+            (Workspace, Logs, VolumeBytes, ControlUnavailable) = (null, [], null, true);
+        }
+
         Uptime = Workspace?.RunningSince is { } since ? clock.GetUtcNow().UtcDateTime - since : null;
     }
+
+    private PageResult ControlUnavailablePage()
+    {
+        var page = Page();
+        page.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return page;
+    }
+
+    // Refused, reset, an error status or the resilience pipeline's timeout; not the visitor leaving.
+    private static bool IsControlUnreachable(Exception exception, CancellationToken cancellationToken) =>
+        exception is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 }

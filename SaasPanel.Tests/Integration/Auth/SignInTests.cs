@@ -114,6 +114,26 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_workspace_page_says_when_Control_is_unreachable_and_still_offers_account_deletion()
+    {
+        await RegisterAsync("jude");
+        using var browser = _auth.CreateBrowser();
+        await browser.SignInAsync("jude", "password1");
+        await _control.StopAsync();
+
+        var response = await browser.Http.GetAsync("/user/workspace");
+        var page = await response.Content.ReadAsStringAsync();
+        var change = await browser.PostFormAsync("/user/workspace?handler=Change", new() { ["action"] = "Start" }, "/user/login");
+        var afterChange = await (await browser.Http.GetAsync("/user/workspace")).Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("The control service is unavailable right now", page);
+        Assert.Contains("Delete my account", page);
+        Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
+        Assert.Contains("cannot do that right now", afterChange);
+    }
+
+    [Fact]
     public async Task The_session_cookie_is_http_only_and_same_site()
     {
         using var browser = _auth.CreateBrowser();
