@@ -78,36 +78,20 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Logout_asks_on_get_and_signs_out_on_post()
+    public async Task Sign_out_is_one_click_from_every_page_and_a_typed_in_get_still_asks()
     {
-        await RegisterAsync("ivan");
-        using var browser = _auth.CreateBrowser();
-        await browser.SignInAsync("ivan", "password1");
-
-        var confirm = await browser.Http.GetStringAsync("/user/logout");
-        var stillSignedIn = await browser.Http.GetAsync("/user/workspace/status");
-        var post = await browser.PostFormAsync("/user/logout", []);
-        var afterwards = await browser.Http.GetAsync("/user/workspace/status");
-
-        Assert.Contains("Sign out?", confirm);
-        Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
-    }
-
-    [Fact]
-    public async Task Every_page_signs_out_in_one_click_without_a_confirmation_page()
-    {
-        await RegisterAsync("ines");
-        using var browser = _auth.CreateBrowser();
-        await browser.SignInAsync("ines", "password1");
+        using var browser = await SignedInAsync("ivan");
 
         var page = await browser.Http.GetStringAsync("/user/login");
+        var confirm = await browser.Http.GetStringAsync("/user/logout");
+        var stillSignedIn = await browser.Http.GetAsync("/user/workspace/status");
         var post = await browser.PostFormAsync("/user/logout", [], formPage: "/user/login");
         var afterwards = await browser.Http.GetAsync("/user/workspace/status");
 
         Assert.Contains("<form class=\"sign-out\" method=\"post\" action=\"/user/logout\">", page);
         Assert.DoesNotContain("href=\"/user/logout\"", page);
+        Assert.Contains("Sign out?", confirm);
+        Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
         Assert.Equal("/user/login", post.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
@@ -116,9 +100,7 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task The_workspace_page_says_when_Control_is_unreachable_and_still_offers_account_deletion()
     {
-        await RegisterAsync("jude");
-        using var browser = _auth.CreateBrowser();
-        await browser.SignInAsync("jude", "password1");
+        using var browser = await SignedInAsync("jude");
         await _control.StopAsync();
 
         var response = await browser.Http.GetAsync("/user/workspace");
@@ -231,6 +213,14 @@ public sealed class SignInTests : IAsyncLifetime
         using var browser = _auth.CreateBrowser();
         var response = await browser.RegisterAsync(userName, $"{userName}@example.com", "password1");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    private async Task<AuthTestClient> SignedInAsync(string userName)
+    {
+        await RegisterAsync(userName);
+        var browser = _auth.CreateBrowser();
+        await browser.SignInAsync(userName, "password1");
+        return browser;
     }
 
     private static int CountRows(string html) => html.Split("<tr data-user=").Length - 1;
