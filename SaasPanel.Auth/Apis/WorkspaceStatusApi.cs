@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SaasPanel.Auth.Gateway;
 using SaasPanel.Contracts;
@@ -24,35 +25,35 @@ public static class WorkspaceStatusApi
 
     public static Results<Ok<WorkspaceStatus>, UnauthorizedHttpResult> GetStatus(HttpContext context, GatewayRouteTable routes)
     {
-        if (context.User.Identity is not { IsAuthenticated: true, Name: { } userName })
+        if (context.User.Identity is not { IsAuthenticated: true })
         {
             return TypedResults.Unauthorized();
         }
 
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(WorkspaceStatus.For(userName, routes));
+        return TypedResults.Ok(WorkspaceStatus.For(context.User, routes));
     }
 
     public static Results<ServerSentEventsResult<WorkspaceStatus>, UnauthorizedHttpResult> FollowStatus(HttpContext context, GatewayRouteTable routes)
     {
-        if (context.User.Identity is not { IsAuthenticated: true, Name: { } userName })
+        if (context.User.Identity is not { IsAuthenticated: true })
         {
             return TypedResults.Unauthorized();
         }
 
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.ServerSentEvents(Follow(userName, routes, context.RequestAborted), StatusEventType);
+        return TypedResults.ServerSentEvents(Follow(context.User, routes, context.RequestAborted), StatusEventType);
     }
 
-    private static async IAsyncEnumerable<WorkspaceStatus> Follow(string userName, GatewayRouteTable routes,
+    private static async IAsyncEnumerable<WorkspaceStatus> Follow(ClaimsPrincipal user, GatewayRouteTable routes,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? sent = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             // Taken before the read: a change between reading and waiting still wakes this loop.
-            var change = routes.ChangeOf(userName);
-            var status = WorkspaceStatus.For(userName, routes);
+            var change = routes.ChangeOf(user.Identity!.Name!);
+            var status = WorkspaceStatus.For(user, routes);
             if (status.State != sent)
             {
                 sent = status.State;
@@ -72,9 +73,11 @@ public static class WorkspaceStatusApi
 
 public sealed record WorkspaceStatus(string UserName, string State, bool Ready, bool Failed, string Url)
 {
-    public static WorkspaceStatus For(string userName, GatewayRouteTable routes)
+    /// <summary>The signed-in user's own workspace (pending while only a deleted account's of the same name is known).</summary>
+    public static WorkspaceStatus For(ClaimsPrincipal user, GatewayRouteTable routes)
     {
-        var state = routes.TryGet(userName, out var route) ? route.State : WorkspaceStates.Pending;
+        var userName = user.Identity!.Name!;
+        var state = routes.TryGetFor(user, userName, out var route) ? route.State : WorkspaceStates.Pending;
         return new(userName, state, route?.IsRunning == true, route?.IsFailed == true, GatewayEndpoints.WorkspacePath(userName));
     }
 }

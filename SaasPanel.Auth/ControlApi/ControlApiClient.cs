@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using SaasPanel.Auth.Gateway;
+using SaasPanel.Auth.Outbox;
 using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.ControlApi;
@@ -8,17 +9,23 @@ namespace SaasPanel.Auth.ControlApi;
 /// <summary>The calls Auth makes to Control's workspace API; one method per call.</summary>
 public sealed class ControlApiClient(HttpClient http)
 {
-    /// <summary><c>PUT /api/workspaces/{user}</c>: idempotent, so a redelivered registration is harmless.</summary>
-    public async Task<ControlCallResult> PutWorkspaceAsync(string userName, string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>PUT /api/workspaces/{user}</c> for the account the message names: idempotent, so a redelivered registration
+    /// is harmless.
+    /// </summary>
+    public async Task<ControlCallResult> PutWorkspaceAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
-        using var response = await http.PutAsJsonAsync($"api/workspaces/{Uri.EscapeDataString(userName)}", new { email }, cancellationToken);
+        using var request = ActingAs(message.RequestedBy, HttpMethod.Put, WorkspacePath(message.UserName));
+        request.Content = JsonContent.Create(new { email = message.Email ?? "", ownerId = message.OwnerId });
+        using var response = await http.SendAsync(request, cancellationToken);
         return await ControlCallResult.FromAsync(response, cancellationToken);
     }
 
     /// <summary><c>DELETE /api/workspaces/{user}</c>: 404 means it is already gone, which is what we want.</summary>
-    public async Task<ControlCallResult> DeleteWorkspaceAsync(string userName, CancellationToken cancellationToken)
+    public async Task<ControlCallResult> DeleteWorkspaceAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
-        using var response = await http.DeleteAsync($"api/workspaces/{Uri.EscapeDataString(userName)}", cancellationToken);
+        using var request = ActingAs(message.RequestedBy, HttpMethod.Delete, WorkspacePath(message.UserName));
+        using var response = await http.SendAsync(request, cancellationToken);
         return response.StatusCode == HttpStatusCode.NotFound
             ? ControlCallResult.Done
             : await ControlCallResult.FromAsync(response, cancellationToken);
@@ -80,10 +87,15 @@ public sealed class ControlApiClient(HttpClient http)
 
     private static string WorkspacePath(string userName) => $"api/workspaces/{Uri.EscapeDataString(userName)}";
 
-    private static HttpRequestMessage ActingAs(string userName, HttpMethod method, string path)
+    /// <summary>A request Control audits as <paramref name="userName"/>'s (as the key's holder when null: a message from before).</summary>
+    private static HttpRequestMessage ActingAs(string? userName, HttpMethod method, string path)
     {
         var request = new HttpRequestMessage(method, path);
-        request.Headers.Add(Headers.ActingUser, userName);
+        if (userName is not null)
+        {
+            request.Headers.Add(Headers.ActingUser, userName);
+        }
+
         return request;
     }
 

@@ -12,6 +12,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(32);
         builder.Property(m => m.UserName).HasMaxLength(UserNames.MaxLength);
         builder.Property(m => m.Email).HasMaxLength(EmailAddresses.MaxLength);
+        builder.Property(m => m.OwnerId).HasMaxLength(64);
+        builder.Property(m => m.RequestedBy).HasMaxLength(UserNames.MaxLength);
         builder.Property(m => m.LastError).HasMaxLength(1000);
         builder.Property(m => m.TraceParent).HasMaxLength(55);
         // The dispatcher's query: undelivered, not given up on, due.

@@ -16,5 +16,6 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(u => u.SecurityStamp).HasMaxLength(64);
         builder.Ignore(u => u.IsAdmin);
+        builder.Ignore(u => u.OwnerId);
     }
 }

@@ -14,7 +14,7 @@ namespace SaasPanel.Auth.Gateway;
 
 /// <summary>
 /// Answers one request to <c>/u/{user}/{**rest}</c>, top to bottom: the trailing slash, <see cref="GatewayAccess"/>,
-/// the workspace's route in <see cref="GatewayRouteTable"/>, then either a page (waiting, failed, not found) or
+/// the workspace's route in <see cref="GatewayRouteTable"/> (the caller's own account's), then either a page (waiting, failed, not found) or
 /// the request relayed to the container with YARP's <see cref="IHttpForwarder"/>. Every answer is counted.
 /// </summary>
 public sealed class GatewayForwarder(
@@ -67,9 +67,9 @@ public sealed class GatewayForwarder(
                 return await WriteNotFoundAsync(context, userName);
         }
 
-        if (!routes.TryGet(userName, out var route))
+        if (!routes.TryGetFor(context.User, userName, out var route))
         {
-            // The user exists but Control has not reported a workspace yet: the registration is on its way.
+            // The user exists but Control has not reported a workspace of theirs yet: the registration is on its way.
             return await WriteWaitingAsync(context, userName, WorkspaceStates.Pending);
         }
 

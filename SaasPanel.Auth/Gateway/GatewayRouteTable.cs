@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
+using SaasPanel.Auth.Users;
 
 namespace SaasPanel.Auth.Gateway;
 
@@ -18,6 +21,23 @@ public sealed class GatewayRouteTable
     public int Count => _routes.Count;
 
     public bool TryGet(string userName, out WorkspaceRoute route) => _routes.TryGetValue(userName, out route!);
+
+    /// <summary>
+    /// The route of <paramref name="userName"/>'s workspace if <paramref name="caller"/> may use it: an admin any, a user
+    /// only one provisioned for their own account (or for no account in particular). A name re-registered while the
+    /// deleted account's workspace is still being removed has no route yet: the old workspace is not theirs.
+    /// </summary>
+    public bool TryGetFor(ClaimsPrincipal caller, string userName, [NotNullWhen(true)] out WorkspaceRoute? route)
+    {
+        if (_routes.TryGetValue(userName, out route)
+            && (route.OwnerId is null || route.OwnerId == caller.FindFirstValue(ClaimTypes.NameIdentifier) || caller.IsAdmin()))
+        {
+            return true;
+        }
+
+        route = null;
+        return false;
+    }
 
     /// <summary>Replaces everything with Control's snapshot: what the snapshot lacks no longer exists.</summary>
     public void ReplaceAll(IEnumerable<WorkspaceRoute> snapshot)

@@ -33,6 +33,9 @@ public sealed class WorkspaceRoute
 
     public string? LastError => _change.LastError;
 
+    /// <summary>The account it was provisioned for (Auth's user id); null: provisioned without one.</summary>
+    public string? OwnerId => _change.OwnerId;
+
     /// <summary>The forwarder's destination prefix: the endpoint Control reported.</summary>
     public string? DestinationPrefix { get; }
 

@@ -163,8 +163,8 @@ public sealed class OutboxDispatcher(
         {
             return message.Kind switch
             {
-                OutboxMessageKind.ProvisionWorkspace => await control.PutWorkspaceAsync(message.UserName, message.Email ?? "", cancellationToken),
-                OutboxMessageKind.DeprovisionWorkspace => await control.DeleteWorkspaceAsync(message.UserName, cancellationToken),
+                OutboxMessageKind.ProvisionWorkspace => await control.PutWorkspaceAsync(message, cancellationToken),
+                OutboxMessageKind.DeprovisionWorkspace => await control.DeleteWorkspaceAsync(message, cancellationToken),
                 _ => new ControlCallResult(ControlCallOutcome.Rejected, $"unknown message kind {message.Kind}"),
             };
         }

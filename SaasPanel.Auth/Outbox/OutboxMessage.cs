@@ -16,6 +16,12 @@ public sealed class OutboxMessage
 
     public string? Email { get; set; }
 
+    /// <summary>For a provision: the account's <see cref="Users.User.OwnerId"/>, which Control binds the workspace to.</summary>
+    public string? OwnerId { get; set; }
+
+    /// <summary>Who asked for the change (the user themself, or an admin), so Control's audit log names them.</summary>
+    public string? RequestedBy { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public int Attempts { get; set; }
@@ -32,21 +38,25 @@ public sealed class OutboxMessage
     /// <summary>The W3C <c>traceparent</c> of the request that wrote the message, so its delivery continues that trace.</summary>
     public string? TraceParent { get; set; }
 
-    public static OutboxMessage Provision(string userName, string email, DateTime now) =>
-        New(OutboxMessageKind.ProvisionWorkspace, userName, email, now);
+    /// <summary>A new account's workspace, bound to <paramref name="ownerId"/>; the user is the one asking for it.</summary>
+    public static OutboxMessage Provision(string userName, string email, string ownerId, DateTime now) =>
+        New(OutboxMessageKind.ProvisionWorkspace, userName, email, now, ownerId, requestedBy: userName);
 
-    public static OutboxMessage Deprovision(string userName, DateTime now) =>
-        New(OutboxMessageKind.DeprovisionWorkspace, userName, email: null, now);
+    public static OutboxMessage Deprovision(string userName, string requestedBy, DateTime now) =>
+        New(OutboxMessageKind.DeprovisionWorkspace, userName, email: null, now, ownerId: null, requestedBy);
 
-    private static OutboxMessage New(OutboxMessageKind kind, string userName, string? email, DateTime now) => new()
-    {
-        Kind = kind,
-        UserName = userName,
-        Email = email,
-        CreatedAt = now,
-        NextAttemptAt = now,
-        TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
-    };
+    private static OutboxMessage New(OutboxMessageKind kind, string userName, string? email, DateTime now, string? ownerId,
+        string requestedBy) => new()
+        {
+            Kind = kind,
+            UserName = userName,
+            Email = email,
+            OwnerId = ownerId,
+            RequestedBy = requestedBy,
+            CreatedAt = now,
+            NextAttemptAt = now,
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
+        };
 }
 
 public enum OutboxMessageKind

@@ -24,6 +24,9 @@ public sealed class User
 
     public bool IsAdmin => Role == UserRole.Admin;
 
+    /// <summary>What Control binds this account's workspace to; also the cookie's name identifier claim.</summary>
+    public string OwnerId => Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static string NewSecurityStamp() => Guid.NewGuid().ToString("N");
 }
 

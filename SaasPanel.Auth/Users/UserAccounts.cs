@@ -43,9 +43,9 @@ public sealed class UserAccounts(
             return RegistrationResult.Invalid(conflicts);
         }
 
-        // With a cap, counting and inserting share one write transaction (SQLite's BEGIN IMMEDIATE), so parallel
-        // registrations queue behind each other instead of all seeing room for one more.
-        await using var capTransaction = signUp.Value.MaxWorkspaces is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        // One write transaction (SQLite's BEGIN IMMEDIATE): the user and Control's message commit together or not at all,
+        // and parallel registrations queue behind each other instead of all seeing room for one more under the cap.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await IsSignUpFullAsync(cancellationToken))
         {
             UsersLog.SignUpFull(logger, userName);
@@ -56,16 +56,14 @@ public sealed class UserAccounts(
         var user = new User { UserName = userName, Email = email, PasswordHash = "", CreatedAt = now, LastSignInAt = now };
         user.PasswordHash = passwordHasher.HashPassword(user, password);
         db.Users.Add(user);
-        db.OutboxMessages.Add(OutboxMessage.Provision(userName, email, now));
 
         try
         {
-            // One SaveChanges is one transaction: the user and Control's message commit together or not at all.
+            // Saved first for its id: the message binds the workspace to this account, not just to its name.
             await db.SaveChangesAsync(cancellationToken);
-            if (capTransaction is not null)
-            {
-                await capTransaction.CommitAsync(cancellationToken);
-            }
+            db.OutboxMessages.Add(OutboxMessage.Provision(userName, email, user.OwnerId, now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.InnerException is SqliteException { SqliteErrorCode: 19 })
         {
@@ -133,8 +131,11 @@ public sealed class UserAccounts(
         sessions.Forget(userName);
     }
 
-    /// <summary>Removes a user, ends their sessions and queues the removal of their workspace, in one transaction.</summary>
-    public async Task<bool> DeleteAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes a user, ends their sessions and queues the removal of their workspace, in one transaction;
+    /// <paramref name="requestedBy"/> (the user themself or an admin) is the actor in Control's audit log.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string userName, string requestedBy, CancellationToken cancellationToken)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.UserName == userName, cancellationToken);
         if (user is null || user.IsAdmin)
@@ -143,7 +144,7 @@ public sealed class UserAccounts(
         }
 
         db.Users.Remove(user);
-        db.OutboxMessages.Add(OutboxMessage.Deprovision(user.UserName, clock.GetUtcNow().UtcDateTime));
+        db.OutboxMessages.Add(OutboxMessage.Deprovision(user.UserName, requestedBy, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(cancellationToken);
 
         sessions.Forget(user.UserName);

@@ -12,7 +12,7 @@ public static class UserPrincipals
     {
         var identity = new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(ClaimTypes.NameIdentifier, user.OwnerId),
                 new Claim(ClaimTypes.Name, user.UserName),
                 new Claim(ClaimTypes.Email, user.Email),
                 new Claim(ClaimTypes.Role, user.IsAdmin ? SharedSignInExtensions.AdminRole : SharedSignInExtensions.UserRole),

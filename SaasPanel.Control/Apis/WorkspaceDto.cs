@@ -21,15 +21,19 @@ public sealed record WorkspaceDto(
     DateTime? RunningSince,
     DateTime? LastActivity,
     bool Pinned,
-    bool Suspended)
+    bool Suspended,
+    string? OwnerId)
 {
     public static WorkspaceDto From(Workspace w) => new(
         w.UserName, w.Email, w.Template, w.Plan, w.DesiredState, w.State, w.Generation, w.ContainerId, w.LastError,
-        w.CreatedAt, w.UpdatedAt, w.RunningSince, w.LastActivityAt, w.Pinned, w.Suspended);
+        w.CreatedAt, w.UpdatedAt, w.RunningSince, w.LastActivityAt, w.Pinned, w.Suspended, w.OwnerId);
 }
 
-/// <summary>What <c>PUT /api/workspaces/{user}</c> takes: the user's email and, optionally, the template (else the default).</summary>
-public sealed record ProvisionRequest(string? Email, string? Template = null);
+/// <summary>
+/// What <c>PUT /api/workspaces/{user}</c> takes: the user's email, optionally the template (else the default) and the
+/// id of the account it is for (<see cref="Workspace.OwnerId"/>).
+/// </summary>
+public sealed record ProvisionRequest(string? Email, string? Template = null, string? OwnerId = null);
 
 /// <summary>One line of <c>POST /api/workspaces/activity</c>: the gateway saw the workspace used at this time.</summary>
 public sealed record ActivityReport(string? User, DateTime LastActivity);

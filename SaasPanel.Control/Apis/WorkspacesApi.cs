@@ -69,13 +69,13 @@ public static class WorkspacesApi
     {
         var email = request.Email?.Trim() ?? "";
         var template = request.Template?.Trim();
-        var errors = ProvisionValidation.Validate(user, email, template, runtime.Value);
+        var errors = ProvisionValidation.Validate(user, email, template, runtime.Value, request.OwnerId);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await commands.ProvisionAsync(user, email, template, Caller.Of(http), cancellationToken);
+        var result = await commands.ProvisionAsync(user, email, template, request.OwnerId, Caller.Of(http), cancellationToken);
         return result.Outcome switch
         {
             CommandOutcome.Created => TypedResults.Created($"/api/workspaces/{user}", WorkspaceDto.From(result.Workspace!)),

@@ -15,7 +15,8 @@ public static class WorkspaceChanges
         workspace.Generation,
         workspace.LastError,
         workspace.Template,
-        workspace.Suspended);
+        workspace.Suspended,
+        workspace.OwnerId);
 
     /// <summary>The workspace is gone: one generation past its last row, so it outranks every earlier event.</summary>
     public static WorkspaceChangeEvent Removed(Workspace workspace) => From(workspace) with

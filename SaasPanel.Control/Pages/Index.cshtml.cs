@@ -68,7 +68,7 @@ public sealed class IndexModel(
 
         if (ModelState.IsValid)
         {
-            var result = await commands.ProvisionAsync(userName, email, template, Caller.Of(HttpContext), cancellationToken);
+            var result = await commands.ProvisionAsync(userName, email, template, ownerId: null, Caller.Of(HttpContext), cancellationToken);
             if (result.Outcome != CommandOutcome.Conflict)
             {
                 Message = result.Outcome == CommandOutcome.Created

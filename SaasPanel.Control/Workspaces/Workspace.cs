@@ -13,6 +13,12 @@ public sealed class Workspace
 
     public required string Email { get; set; }
 
+    /// <summary>
+    /// Auth's id of the account it was provisioned for; null when provisioned without one (the panel's form, or before
+    /// owners were recorded). The gateway lets a user through only to a workspace of their own account.
+    /// </summary>
+    public string? OwnerId { get; set; }
+
     /// <summary>The app it runs (a key of <c>Runtime:Templates</c>).</summary>
     public required string Template { get; set; }
 

@@ -17,15 +17,15 @@ namespace SaasPanel.Control.Workspaces;
 public sealed record Caller(string Actor, string? Source)
 {
     /// <summary>
-    /// The signed-in admin or the API key (or the user the key's holder acts for: only the key may say so), and the
-    /// address the request came from.
+    /// The signed-in admin or the API key (or the user or admin the key's holder acts for: only the key may say so),
+    /// and the address the request came from.
     /// </summary>
     public static Caller Of(HttpContext http) =>
         new(ActingUserOf(http) ?? http.User.FindFirstValue(ClaimTypes.Name) ?? "unknown", http.Connection.RemoteIpAddress?.ToString());
 
     private static string? ActingUserOf(HttpContext http) =>
         http.User.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName
-        && http.Request.Headers[Headers.ActingUser] is [{ } user] && UserNames.Validate(user) is null
+        && http.Request.Headers[Headers.ActingUser] is [{ } user] && UserNames.IsValid(user)
             ? user
             : null;
 }
@@ -53,15 +53,17 @@ public sealed class WorkspaceCommands(
 
     /// <summary>
     /// Creates the workspace (desired: running) or returns the existing one; safe to repeat and to race. A template
-    /// (null: the default for a new one, unchanged for an existing one) that differs rolls the workspace to it.
+    /// (null: the default for a new one, unchanged for an existing one) that differs rolls the workspace to it. An
+    /// <paramref name="ownerId"/> binds the workspace to that account: one without an owner takes it, and one of another
+    /// account is a conflict (a re-registered name waits until the deleted account's workspace is gone).
     /// </summary>
-    public async Task<CommandResult> ProvisionAsync(string userName, string email, string? template, Caller caller,
+    public async Task<CommandResult> ProvisionAsync(string userName, string email, string? template, string? ownerId, Caller caller,
         CancellationToken cancellationToken)
     {
         var existing = await FindAsync(userName, cancellationToken);
         if (existing is not null)
         {
-            return await ProvisionExistingAsync(existing, email, template, caller, cancellationToken);
+            return await ProvisionExistingAsync(existing, email, template, ownerId, caller, cancellationToken);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -69,6 +71,7 @@ public sealed class WorkspaceCommands(
         {
             UserName = userName,
             Email = email,
+            OwnerId = ownerId,
             Template = string.IsNullOrEmpty(template) ? runtime.Value.DefaultTemplate : template,
             Plan = plans.Value.Default,
             GatewaySecret = RandomNumberGenerator.GetHexString(64, lowercase: true),
@@ -91,14 +94,14 @@ public sealed class WorkspaceCommands(
                 throw;
             }
 
-            return await ProvisionExistingAsync(winner, email, template, caller, cancellationToken);
+            return await ProvisionExistingAsync(winner, email, template, ownerId, caller, cancellationToken);
         }
 
         return new CommandResult(CommandOutcome.Created, await ChangedAsync(userName, cancellationToken) ?? workspace);
     }
 
-    private async Task<CommandResult> ProvisionExistingAsync(Workspace existing, string email, string? template, Caller caller,
-        CancellationToken cancellationToken)
+    private async Task<CommandResult> ProvisionExistingAsync(Workspace existing, string email, string? template, string? ownerId,
+        Caller caller, CancellationToken cancellationToken)
     {
         if (existing.DesiredState == DesiredState.Deleted)
         {
@@ -106,8 +109,15 @@ public sealed class WorkspaceCommands(
                 $"Workspace '{existing.UserName}' is being deleted; provision it again once it is gone.");
         }
 
+        if (ownerId is not null && existing.OwnerId is not null && existing.OwnerId != ownerId)
+        {
+            return new CommandResult(CommandOutcome.Conflict, existing,
+                $"Workspace '{existing.UserName}' belongs to another account of that name; provision it again once that one's workspace is deleted.");
+        }
+
         var newTemplate = string.IsNullOrEmpty(template) ? existing.Template : template;
-        if (existing.Email == email && existing.Template == newTemplate)
+        var newOwner = ownerId ?? existing.OwnerId;
+        if (existing.Email == email && existing.Template == newTemplate && existing.OwnerId == newOwner)
         {
             return new CommandResult(CommandOutcome.Unchanged, existing);
         }
@@ -116,14 +126,17 @@ public sealed class WorkspaceCommands(
         {
             existing.Email != email ? $"email {email}" : null,
             existing.Template != newTemplate ? $"template {existing.Template} → {newTemplate}" : null,
+            existing.OwnerId != newOwner ? $"owner {newOwner}" : null,
         }.OfType<string>());
         existing.Email = email;
         existing.Template = newTemplate;
+        existing.OwnerId = newOwner;
         existing.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Workspaces.Where(w => w.Id == existing.Id).ExecuteUpdateAsync(update => update
             .SetProperty(w => w.Email, existing.Email)
             .SetProperty(w => w.Template, existing.Template)
+            .SetProperty(w => w.OwnerId, existing.OwnerId)
             .SetProperty(w => w.Generation, w => w.Generation + 1)
             .SetProperty(w => w.UpdatedAt, existing.UpdatedAt), cancellationToken);
         AuditLog.Record(db, clock, caller.Actor, "update", existing.UserName, "ok", change, caller.Source);

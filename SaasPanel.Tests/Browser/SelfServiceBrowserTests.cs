@@ -45,11 +45,10 @@ public sealed class SelfServiceBrowserTests(PanelAppHostFixture panel, Chromium 
 
         // The audit log names the user, not Auth's key.
         using var control = panel.NewControlApiClient();
-        using var audit = JsonDocument.Parse(await control.GetStringAsync($"/api/audit?user={User}&pageSize=200"));
-        var actors = audit.RootElement.GetProperty("items").EnumerateArray()
-            .Where(e => e.GetProperty("action").GetString() is "restart" or "stop" or "start")
-            .Select(e => e.GetProperty("actor").GetString()).ToList();
-        Assert.Equal([User, User, User], actors);
+        Assert.Equal(User, await ActorOfAsync(control, "provision"));
+        Assert.Equal(User, await ActorOfAsync(control, "restart"));
+        Assert.Equal(User, await ActorOfAsync(control, "stop"));
+        Assert.Equal(User, await ActorOfAsync(control, "start"));
 
         // The wrong password deletes nothing.
         await page.FillAsync("#password", "not-my-password");
@@ -65,10 +64,17 @@ public sealed class SelfServiceBrowserTests(PanelAppHostFixture panel, Chromium 
         var volume = await Assert.ThrowsAsync<DockerApiException>(
             () => docker.Volumes.InspectAsync(WorkspaceLabels.VolumeName(panel.InstanceId, User)));
         Assert.Equal(HttpStatusCode.NotFound, volume.StatusCode);
+        Assert.Equal(User, await ActorOfAsync(control, "delete"));
 
         // The name is free again.
         var again = await chromium.NewPageAsync();
         await RegisterAsync(again);
+    }
+
+    private static async Task<string?> ActorOfAsync(HttpClient control, string action)
+    {
+        using var audit = JsonDocument.Parse(await control.GetStringAsync($"/api/audit?user={User}&action={action}&pageSize=200"));
+        return Assert.Single(audit.RootElement.GetProperty("items").EnumerateArray()).GetProperty("actor").GetString();
     }
 
     private async Task RegisterAsync(IPage page)

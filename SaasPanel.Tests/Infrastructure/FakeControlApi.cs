@@ -22,6 +22,7 @@ public sealed class FakeControlApi : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, WorkspaceChangeEvent> _workspaces = new();
     private readonly ConcurrentDictionary<string, long> _generations = new();
+    private readonly ConcurrentDictionary<string, string> _owners = new();
     private readonly ConcurrentDictionary<Channel<WorkspaceChangeEvent?>, byte> _streams = new();
     private volatile TaskCompletionSource _released = Released();
     private int _inFlight;
@@ -81,6 +82,11 @@ public sealed class FakeControlApi : IAsyncDisposable
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
             var email = body.RootElement.TryGetProperty("email", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (body.RootElement.TryGetProperty("ownerId", out var owner) && owner.GetString() is { } ownerId)
+            {
+                _owners[user] = ownerId;
+            }
+
             if (Refusal(user, email?.Trim()) is { } refusal)
             {
                 Calls.Enqueue($"PUT {user} {email}");
@@ -170,8 +176,14 @@ public sealed class FakeControlApi : IAsyncDisposable
         return errors.Count > 0 ? Results.ValidationProblem(errors) : null;
     }
 
+    /// <summary>The event with its generation and, as Control binds them, the owner its last provisioning request named.</summary>
     private WorkspaceChangeEvent Stamped(WorkspaceChangeEvent workspace)
     {
+        if (workspace.OwnerId is null && _owners.TryGetValue(workspace.UserName, out var owner))
+        {
+            workspace = workspace with { OwnerId = owner };
+        }
+
         var generation = _generations.AddOrUpdate(workspace.UserName, _ => Math.Max(1, workspace.Generation),
             (_, last) => workspace.Generation > 0 ? Math.Max(last, workspace.Generation) : last + 1);
         return workspace.Generation > 0 ? workspace : workspace with { Generation = generation };

@@ -1,13 +1,19 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using SaasPanel.Auth.Apis;
 using SaasPanel.Auth.Data;
+using SaasPanel.Contracts;
 using SaasPanel.Control.Data;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Security;
 
-/// <summary>An attacker who copied a session cookie, or who posts to sign-out from another site.</summary>
+/// <summary>
+/// An attacker who copied a session cookie, who posts to sign-out from another site, or who registers a deleted user's
+/// name at once, before Control has removed (and reported removing) the deleted account's workspace.
+/// </summary>
 public sealed class SessionAttackTests : IAsyncLifetime
 {
     private FakeControlApi _control = null!;
@@ -65,6 +71,41 @@ public sealed class SessionAttackTests : IAsyncLifetime
         Assert.Equal("/user/login", own.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, signedInAfterOwn.StatusCode);
     }
+
+    [Fact]
+    public async Task A_re_registered_name_does_not_reach_the_deleted_accounts_workspace()
+    {
+        using var alice = _auth.CreateBrowser();
+        await alice.RegisterAsync("alice", "alice@example.com", "password1");
+        await ProvisionedAsync("PUT alice alice@example.com");
+        _control.Publish(FakeControlApi.Running("alice", _container.Endpoint, "alice-secret"));
+        await Eventually.AssertAsync(async () => (await alice.Http.GetAsync("/u/alice/")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15), "alice reaching her workspace");
+
+        using var admin = _auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+        await admin.PostFormAsync("/admin/users/alice/delete", new(), "/admin/users/alice/delete");
+        await ProvisionedAsync("DELETE alice");
+        // Control has not removed the workspace yet: the gateway still knows it as alice's, running.
+        using var attacker = _auth.CreateBrowser();
+        await attacker.RegisterAsync("alice", "mallory@example.com", "password1");
+        await ProvisionedAsync("PUT alice mallory@example.com");
+
+        var gateway = await attacker.Http.GetAsync("/u/alice/");
+        var status = await attacker.Http.GetFromJsonAsync<WorkspaceStatus>("/user/workspace/status");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, gateway.StatusCode);
+        Assert.Equal(WorkspaceStates.Pending, status!.State);
+
+        // Once Control has replaced it with a workspace of the new account, that one opens.
+        _control.Publish(FakeControlApi.Change("alice", WorkspaceStates.Deleted, DesiredStates.Deleted));
+        _control.Publish(FakeControlApi.Running("alice", _container.Endpoint, "new-secret"));
+        await Eventually.AssertAsync(async () => (await attacker.Http.GetAsync("/u/alice/")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15), "the new account reaching its own workspace");
+    }
+
+    private Task ProvisionedAsync(string call) =>
+        Eventually.AssertAsync(() => Task.FromResult(_control.CountCalls(call) > 0), TimeSpan.FromSeconds(15), call);
 
     private static async Task<HttpResponseMessage> PostLogoutAsync(AuthTestClient browser, string header, string value)
     {

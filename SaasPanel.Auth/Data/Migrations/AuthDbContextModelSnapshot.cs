@@ -51,6 +51,14 @@ namespace SaasPanel.Auth.Data.Migrations
                     b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TraceParent")
                         .HasMaxLength(55)
                         .HasColumnType("TEXT");

@@ -27,7 +27,7 @@ public sealed class DeleteUserModel(AuthDbContext db, UserAccounts accounts) : P
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) =>
-        await accounts.DeleteAsync(UserName, cancellationToken)
+        await accounts.DeleteAsync(UserName, requestedBy: User.Identity!.Name!, cancellationToken)
             ? LocalRedirect("/admin/users?deleted=" + Uri.EscapeDataString(UserName))
             : NotFound();
 }

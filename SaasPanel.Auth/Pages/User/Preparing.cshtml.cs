@@ -17,7 +17,7 @@ public sealed class PreparingModel(GatewayRouteTable routes) : PageModel
 
     public IActionResult OnGet()
     {
-        Status = WorkspaceStatus.For(User.Identity!.Name!, routes);
+        Status = WorkspaceStatus.For(User, routes);
         return Status.Ready ? LocalRedirect(Status.Url) : Page();
     }
 }

@@ -77,7 +77,7 @@ public sealed class WorkspaceModel(ControlApiClient control, UserAccounts accoun
         }
 
         // The admin's path: the user row goes now, the outbox removes the workspace and its files.
-        await accounts.DeleteAsync(user.UserName, cancellationToken);
+        await accounts.DeleteAsync(user.UserName, requestedBy: user.UserName, cancellationToken);
         await HttpContext.SignOutAsync();
         return LocalRedirect("/user/login");
     }

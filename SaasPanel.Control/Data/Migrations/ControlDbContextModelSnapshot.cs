@@ -142,6 +142,9 @@ namespace SaasPanel.Control.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Pinned")
                         .HasColumnType("INTEGER");
 

@@ -7,7 +7,10 @@ using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration.Control;
 
-/// <summary>Self-service: Auth names the user it acts for, and the audit log shows that user; only the API key may.</summary>
+/// <summary>
+/// What Auth tells Control about its accounts: the user it acts for, whom the audit log then shows (only the API key may
+/// say so), and the account a workspace is for, which it is then bound to.
+/// </summary>
 public sealed class ActingUserTests : IAsyncLifetime
 {
     private ControlHost _control = null!;
@@ -63,6 +66,46 @@ public sealed class ActingUserTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task Provisioning_binds_the_owner_and_refuses_another_account_of_the_same_name()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync("bound", ownerId: "7")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync("bound", ownerId: "7")).StatusCode);
+
+        var other = await PutAsync("bound", ownerId: "8");
+
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Contains("another account", await other.Content.ReadAsStringAsync());
+        Assert.Equal("7", (await _control.GetAsync("bound"))!.OwnerId);
+    }
+
+    [Fact]
+    public async Task A_workspace_provisioned_without_an_owner_takes_the_first_one_named()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await _control.ProvisionAsync("unbound")).StatusCode);
+        Assert.Null((await _control.GetAsync("unbound"))!.OwnerId);
+
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync("unbound", ownerId: "9")).StatusCode);
+
+        Assert.Equal("9", (await _control.GetAsync("unbound"))!.OwnerId);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not an id")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789")]
+    public async Task A_malformed_owner_id_is_a_400(string ownerId)
+    {
+        var response = await PutAsync("malformed", ownerId);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("ownerId", await response.Content.ReadAsStringAsync());
+        Assert.Null(await _control.GetAsync("malformed"));
+    }
+
+    private Task<HttpResponseMessage> PutAsync(string user, string ownerId) =>
+        _control.Api.PutAsJsonAsync($"/api/workspaces/{user}", new { email = $"{user}@example.com", ownerId });
 
     private static HttpRequestMessage ActingAs(string user, HttpMethod method, string path)
     {
