@@ -49,6 +49,13 @@ public sealed class GatewayAccess(IServiceScopeFactory scopes)
         return await UserExistsAsync(userName, cancellationToken) ? GatewayAccessDecision.AllowedAsAdmin : GatewayAccessDecision.NotFound;
     }
 
+    /// <summary>Whether the user still awaits an admin's approval (and so has no workspace coming).</summary>
+    public async Task<bool> IsAwaitingApprovalAsync(string userName, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<UserAccounts>().IsAwaitingApprovalAsync(userName, cancellationToken);
+    }
+
     private async Task<bool> UserExistsAsync(string userName, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();

@@ -28,6 +28,8 @@ public sealed class GatewayForwarder(
     IOptions<GatewayOptions> options,
     ILogger<GatewayForwarder> logger)
 {
+    private const string PreparingPath = "/user/preparing";
+
     public async Task ForwardAsync(HttpContext context)
     {
         // The container's own error responses pass through as they are.
@@ -57,7 +59,8 @@ public sealed class GatewayForwarder(
             return RedirectToTrailingSlash(context, prefix);
         }
 
-        switch (await access.DecideAsync(context.User, userName, context.RequestAborted))
+        var decision = await access.DecideAsync(context.User, userName, context.RequestAborted);
+        switch (decision)
         {
             case GatewayAccessDecision.SignInRequired:
                 return RedirectToSignIn(context);
@@ -69,7 +72,14 @@ public sealed class GatewayForwarder(
 
         if (!routes.TryGetFor(context.User, userName, out var route))
         {
-            // The user exists but Control has not reported a workspace of theirs yet: the registration is on its way.
+            // The user exists but Control has not reported a workspace of theirs yet: the registration is on its way,
+            // unless an admin has yet to approve them, which the "being prepared" page says.
+            if (decision == GatewayAccessDecision.AllowedAsOwner && await access.IsAwaitingApprovalAsync(userName, context.RequestAborted))
+            {
+                context.Response.Redirect(PreparingPath);
+                return GatewayOutcome.Redirected;
+            }
+
             return await WriteWaitingAsync(context, userName, WorkspaceStates.Pending);
         }
 

@@ -38,9 +38,9 @@ public sealed class OutboxMessage
     /// <summary>The W3C <c>traceparent</c> of the request that wrote the message, so its delivery continues that trace.</summary>
     public string? TraceParent { get; set; }
 
-    /// <summary>A new account's workspace, bound to <paramref name="ownerId"/>; the user is the one asking for it.</summary>
-    public static OutboxMessage Provision(string userName, string email, string ownerId, DateTime now) =>
-        New(OutboxMessageKind.ProvisionWorkspace, userName, email, now, ownerId, requestedBy: userName);
+    /// <summary>A new account's workspace, bound to <paramref name="ownerId"/>, asked for by the user or the admin who approved them.</summary>
+    public static OutboxMessage Provision(string userName, string email, string ownerId, string requestedBy, DateTime now) =>
+        New(OutboxMessageKind.ProvisionWorkspace, userName, email, now, ownerId, requestedBy);
 
     public static OutboxMessage Deprovision(string userName, string requestedBy, DateTime now) =>
         New(OutboxMessageKind.DeprovisionWorkspace, userName, email: null, now, ownerId: null, requestedBy);

@@ -44,6 +44,7 @@ internal static class AdminSeeder
             Role = UserRole.Admin,
             CreatedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
         };
+        user.ApprovedAt = user.CreatedAt;
         user.PasswordHash = hasher.HashPassword(user, admin.Password ?? AdminOptions.DevelopmentPassword);
         db.Users.Add(user);
         await db.SaveChangesAsync(cancellationToken);

@@ -22,6 +22,9 @@ public sealed class User
 
     public DateTime? LastSignInAt { get; set; }
 
+    /// <summary>When the user was let in (at registration under the open policy, else by an admin); null: awaiting approval, no workspace.</summary>
+    public DateTime? ApprovedAt { get; set; }
+
     public bool IsAdmin => Role == UserRole.Admin;
 
     /// <summary>What Control binds this account's workspace to; also the cookie's name identifier claim.</summary>

@@ -53,7 +53,8 @@ public sealed class UserAccounts(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var user = new User { UserName = userName, Email = email, PasswordHash = "", CreatedAt = now, LastSignInAt = now };
+        var open = signUp.Value.Policy == SignUpPolicy.Open;
+        var user = new User { UserName = userName, Email = email, PasswordHash = "", CreatedAt = now, LastSignInAt = now, ApprovedAt = open ? now : null };
         user.PasswordHash = passwordHasher.HashPassword(user, password);
         db.Users.Add(user);
 
@@ -61,8 +62,12 @@ public sealed class UserAccounts(
         {
             // Saved first for its id: the message binds the workspace to this account, not just to its name.
             await db.SaveChangesAsync(cancellationToken);
-            db.OutboxMessages.Add(OutboxMessage.Provision(userName, email, user.OwnerId, now));
-            await db.SaveChangesAsync(cancellationToken);
+            if (open)
+            {
+                db.OutboxMessages.Add(OutboxMessage.Provision(userName, email, user.OwnerId, requestedBy: userName, now));
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.InnerException is SqliteException { SqliteErrorCode: 19 })
@@ -81,9 +86,42 @@ public sealed class UserAccounts(
     public const string SignUpFullMessage =
         "Registration is closed: this installation has reached its maximum number of workspaces. Please ask its administrator.";
 
-    /// <summary>Whether <see cref="SignUpOptions.MaxWorkspaces"/> users with a workspace exist already.</summary>
+    /// <summary>Whether <see cref="SignUpOptions.MaxWorkspaces"/> users with a workspace (approved users) exist already.</summary>
     public async Task<bool> IsSignUpFullAsync(CancellationToken cancellationToken) =>
-        signUp.Value.MaxWorkspaces is { } max && await db.Users.CountAsync(u => u.Role == UserRole.User, cancellationToken) >= max;
+        signUp.Value.MaxWorkspaces is { } max
+        && await db.Users.CountAsync(u => u.Role == UserRole.User && u.ApprovedAt != null, cancellationToken) >= max;
+
+    /// <summary>Whether the user registered under <see cref="SignUpPolicy.Approval"/> and no admin has approved them yet.</summary>
+    public Task<bool> IsAwaitingApprovalAsync(string userName, CancellationToken cancellationToken) =>
+        db.Users.AnyAsync(u => u.UserName == userName && u.ApprovedAt == null, cancellationToken);
+
+    /// <summary>
+    /// Lets a user who awaits approval in: marks them approved and queues their workspace (asked for by
+    /// <paramref name="approvedBy"/>), in one write transaction that also counts against the cap. Null when done, else why not.
+    /// </summary>
+    public async Task<string?> ApproveAsync(string userName, string approvedBy, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.UserName == userName && u.ApprovedAt == null, cancellationToken);
+        if (user is null)
+        {
+            return $"'{userName}' is not awaiting approval.";
+        }
+
+        if (await IsSignUpFullAsync(cancellationToken))
+        {
+            return $"'{userName}' cannot be approved: the maximum number of workspaces is reached.";
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        user.ApprovedAt = now;
+        db.OutboxMessages.Add(OutboxMessage.Provision(user.UserName, user.Email, user.OwnerId, approvedBy, now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outboxSignal.Notify();
+        UsersLog.Approved(logger, userName, approvedBy);
+        return null;
+    }
 
     /// <summary>
     /// The user whose password this is, or null: a wrong password, an unknown name and a throttled

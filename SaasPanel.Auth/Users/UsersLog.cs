@@ -14,6 +14,9 @@ internal static partial class UsersLog
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserName} deleted; their sessions end and their workspace is queued for removal")]
     public static partial void Deleted(ILogger logger, string userName);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{UserName} was approved by {ApprovedBy}; their workspace is on its way")]
+    public static partial void Approved(ILogger logger, string userName, string approvedBy);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{UserName} signed in")]
     public static partial void SignedIn(ILogger logger, string userName);
 

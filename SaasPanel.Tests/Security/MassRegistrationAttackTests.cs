@@ -7,7 +7,10 @@ using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Security;
 
-/// <summary>An attacker registers account after account to get a container each: a cap on workspaces stops it.</summary>
+/// <summary>
+/// An attacker registers account after account to get a container each: a cap on workspaces stops it, and under the
+/// approval policy no account gets one before an admin approved it.
+/// </summary>
 public sealed class MassRegistrationAttackTests : IAsyncLifetime
 {
     private FakeControlApi _control = null!;
@@ -79,5 +82,43 @@ public sealed class MassRegistrationAttackTests : IAsyncLifetime
                 browser.Dispose();
             }
         }
+    }
+
+    [Fact]
+    public async Task Under_the_approval_policy_a_new_account_gets_no_workspace_until_an_admin_approves_it()
+    {
+        await using var auth = AuthTestHost.Create(_control.BaseAddress,
+            new Dictionary<string, string?> { ["SignUp:Policy"] = "approval", ["SignUp:MaxWorkspaces"] = "1" });
+        using var bot = auth.CreateBrowser();
+        using var other = auth.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await bot.RegisterAsync("bot-1", "bot-1@example.com", "password1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await other.RegisterAsync("bot-2", "bot-2@example.com", "password1")).StatusCode);
+
+        var gateway = await bot.Http.GetAsync("/u/bot-1/");
+        var preparing = await bot.Http.GetStringAsync("/user/preparing");
+
+        Assert.Equal(HttpStatusCode.Redirect, gateway.StatusCode);
+        Assert.Equal("/user/preparing", gateway.Headers.Location?.OriginalString);
+        Assert.Contains("id=\"awaiting-approval\"", preparing);
+        Assert.DoesNotContain("workspace-status.js", preparing);
+        using (var scope = auth.Services.CreateScope())
+        {
+            Assert.False(await scope.ServiceProvider.GetRequiredService<AuthDbContext>().OutboxMessages.AnyAsync());
+        }
+
+        using var admin = auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+        var users = await admin.Http.GetStringAsync("/admin/users");
+        var approved = await admin.PostFormAsync("/admin/users?handler=Approve", new() { ["user"] = "bot-1" }, "/admin/users");
+        var full = await admin.PostFormAsync("/admin/users?handler=Approve", new() { ["user"] = "bot-2" }, "/admin/users");
+
+        Assert.Contains("awaiting approval", users);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, full.StatusCode);
+        Assert.Contains("maximum number of workspaces", await full.Content.ReadAsStringAsync());
+        await Eventually.AssertAsync(() => Task.FromResult(_control.CountCalls("PUT bot-1 bot-1@example.com") == 1),
+            TimeSpan.FromSeconds(15), "the approved account provisioned");
+        Assert.DoesNotContain(_control.Calls, c => c.Contains("bot-2", StringComparison.Ordinal));
+        Assert.Contains("being prepared", await bot.Http.GetStringAsync("/user/preparing"));
     }
 }

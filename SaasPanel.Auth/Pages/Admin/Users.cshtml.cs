@@ -8,9 +8,14 @@ using SaasPanel.Contracts;
 
 namespace SaasPanel.Auth.Pages.Admin;
 
-/// <summary>The user list: search, paging and each user's workspace state from the gateway's route table.</summary>
-public sealed class UsersModel(AuthDbContext db, GatewayRouteTable routes) : PageModel
+/// <summary>
+/// The user list: search, paging and each user's workspace state from the gateway's route table; users who await
+/// approval (<see cref="SignUpPolicy.Approval"/>) have an Approve button.
+/// </summary>
+public sealed class UsersModel(AuthDbContext db, GatewayRouteTable routes, UserAccounts accounts) : PageModel
 {
+    public const string AwaitingApprovalState = "awaiting approval";
+
     public const int PageSize = 20;
 
     [BindProperty(SupportsGet = true, Name = "q")]
@@ -22,6 +27,12 @@ public sealed class UsersModel(AuthDbContext db, GatewayRouteTable routes) : Pag
 
     [BindProperty(SupportsGet = true, Name = "deleted")]
     public string? Deleted { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "approved")]
+    public string? Approved { get; set; }
+
+    /// <summary>Why the last approval did not happen.</summary>
+    public string? Problem { get; private set; }
 
     public int Total { get; private set; }
 
@@ -50,10 +61,26 @@ public sealed class UsersModel(AuthDbContext db, GatewayRouteTable routes) : Pag
             u.UserName,
             u.Email,
             u.IsAdmin,
-            u.IsAdmin ? "—" : routes.TryGet(u.UserName, out var route) ? route.State : WorkspaceStates.Pending,
+            u.IsAdmin ? "—" : u.ApprovedAt is null ? AwaitingApprovalState : routes.TryGet(u.UserName, out var route) ? route.State : WorkspaceStates.Pending,
             u.CreatedAt,
             u.LastSignInAt)).ToList();
     }
+
+    public async Task<IActionResult> OnPostApproveAsync(string? user, CancellationToken cancellationToken)
+    {
+        Problem = await accounts.ApproveAsync(user ?? "", User.Identity!.Name!, cancellationToken);
+        if (Problem is null)
+        {
+            return LocalRedirect("/admin/users?approved=" + Uri.EscapeDataString(user!));
+        }
+
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
 }
 
-public sealed record UserRow(string UserName, string Email, bool IsAdmin, string WorkspaceState, DateTime CreatedAt, DateTime? LastSignInAt);
+public sealed record UserRow(string UserName, string Email, bool IsAdmin, string WorkspaceState, DateTime CreatedAt, DateTime? LastSignInAt)
+{
+    public bool AwaitingApproval => WorkspaceState == UsersModel.AwaitingApprovalState;
+}

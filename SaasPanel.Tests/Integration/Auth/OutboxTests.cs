@@ -88,7 +88,7 @@ public sealed class OutboxTests
         using (var scope = auth.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-            db.OutboxMessages.Add(OutboxMessage.Provision(RefusedUserName, "x@example.com", "1", DateTime.UtcNow));
+            db.OutboxMessages.Add(OutboxMessage.Provision(RefusedUserName, "x@example.com", "1", "admin", DateTime.UtcNow));
             await db.SaveChangesAsync();
         }
 
@@ -118,11 +118,11 @@ public sealed class OutboxTests
             // three written: only keeping her messages in order holds it back while her first is at Control.
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
             var now = DateTime.UtcNow;
-            db.OutboxMessages.Add(OutboxMessage.Provision("ulla", "ulla@example.com", "1", now));
+            db.OutboxMessages.Add(OutboxMessage.Provision("ulla", "ulla@example.com", "1", "admin", now));
             db.OutboxMessages.Add(OutboxMessage.Deprovision("ulla", "ulla", now));
-            db.OutboxMessages.Add(OutboxMessage.Provision("vera", "vera@example.com", "2", now));
-            db.OutboxMessages.Add(OutboxMessage.Provision("walt", "walt@example.com", "3", now));
-            db.OutboxMessages.Add(OutboxMessage.Provision("xena", "xena@example.com", "4", now));
+            db.OutboxMessages.Add(OutboxMessage.Provision("vera", "vera@example.com", "2", "admin", now));
+            db.OutboxMessages.Add(OutboxMessage.Provision("walt", "walt@example.com", "3", "admin", now));
+            db.OutboxMessages.Add(OutboxMessage.Provision("xena", "xena@example.com", "4", "admin", now));
             await db.SaveChangesAsync();
         }
 
