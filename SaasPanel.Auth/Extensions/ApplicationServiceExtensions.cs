@@ -40,6 +40,7 @@ internal static class ApplicationServiceExtensions
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<UserSessionValidator>();
         services.AddScoped<SignInThrottles>();
+        services.AddHostedService<SignInThrottlePruning>();
         services.AddScoped<UserAccounts>();
 
         builder.AddSharedSignIn(options =>

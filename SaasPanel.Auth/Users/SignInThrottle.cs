@@ -15,4 +15,10 @@ public sealed class SignInThrottle
     public int Attempts { get; set; }
 
     public DateTime? BlockedUntil { get; set; }
+
+    /// <summary>
+    /// When the last attempt was claimed. A record untouched for <see cref="AccountOptions.MaxLockoutDuration"/> is
+    /// forgotten (its block, never longer than that, is over): it counts afresh and is pruned.
+    /// </summary>
+    public DateTime LastAttemptAt { get; set; }
 }

@@ -17,6 +17,12 @@ internal static partial class UsersLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{UserName} was approved by {ApprovedBy}; their workspace is on its way")]
     public static partial void Approved(ILogger logger, string userName, string approvedBy);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Forgot {Count} sign-in throttle record(s) that no longer block anything")]
+    public static partial void ThrottlesPruned(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning the sign-in throttle records failed; trying again at the next interval")]
+    public static partial void ThrottlePruningFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{UserName} signed in")]
     public static partial void SignedIn(ILogger logger, string userName);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SaasPanel.Auth.Data;
 using SaasPanel.Auth.Users;
@@ -73,6 +74,30 @@ public sealed partial class SignInAttackTests : IAsyncLifetime
 
         Assert.InRange(verified, 1, 5);
         Assert.Equal(HttpStatusCode.Redirect, ownerSignIn.StatusCode);
+        attackers.ForEach(attacker => attacker.Dispose());
+    }
+
+    [Fact]
+    public async Task Guesses_at_made_up_names_leave_nothing_behind_once_they_block_nothing()
+    {
+        var forgetAfter = TimeSpan.FromSeconds(3);
+        await using var auth = StartAuth(new() { ["Accounts:LockoutDuration"] = "00:00:01", ["Accounts:MaxLockoutDuration"] = forgetAfter.ToString() });
+        var attackers = Enumerable.Range(0, 10).Select(_ => auth.CreateBrowser()).ToList();
+        attackers.ForEach(attacker => attacker.From("203.0.113.8"));
+        await Task.WhenAll(attackers.Select((attacker, i) => attacker.SignInAsync($"made-up-{i}", "guess")));
+
+        using var scope = auth.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var throttles = scope.ServiceProvider.GetRequiredService<SignInThrottles>();
+        Assert.Equal(10, await db.SignInThrottles.CountAsync());
+        Assert.Equal(0, await throttles.PruneAsync(CancellationToken.None));
+
+        await Task.Delay(forgetAfter + TimeSpan.FromSeconds(0.5));
+        await attackers[0].SignInAsync("made-up-0", "guess");
+
+        Assert.Equal(9, await throttles.PruneAsync(CancellationToken.None));
+        // The one guessed again just now counts afresh: one attempt, not two.
+        Assert.Equal(1, (await db.SignInThrottles.AsNoTracking().SingleAsync()).Attempts);
         attackers.ForEach(attacker => attacker.Dispose());
     }
 

@@ -91,6 +91,9 @@ namespace SaasPanel.Auth.Data.Migrations
                     b.Property<DateTime?>("BlockedUntil")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("AccountName", "Network");
 
                     b.ToTable("SignInThrottles", (string)null);
