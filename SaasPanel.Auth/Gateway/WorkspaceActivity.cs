@@ -7,10 +7,13 @@ namespace SaasPanel.Auth.Gateway;
 /// <summary>
 /// The last time each workspace was used through the gateway (a relayed request, a websocket frame either way),
 /// kept in memory and sent to Control behind the traffic by <see cref="WorkspaceActivityReporter"/>. Recording is a
-/// lookup and one write of a number: after a workspace's first request it allocates nothing.
+/// lookup and one write of a number: after a workspace's first request it allocates nothing. A workspace unused for
+/// <see cref="ForgetAfter"/> after its last report is forgotten, so deleted users and idle ones take no memory.
 /// </summary>
 public sealed class WorkspaceActivity(IOptions<WorkspaceActivityOptions> options, TimeProvider clock)
 {
+    public static readonly TimeSpan ForgetAfter = TimeSpan.FromHours(1);
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     public bool Enabled { get; } = options.Value.Enabled;
@@ -31,10 +34,17 @@ public sealed class WorkspaceActivity(IOptions<WorkspaceActivityOptions> options
         Volatile.Write(ref entry.LastTicks, now);
     }
 
-    /// <summary>The workspaces used since the previous call, with their last activity; each reported once per call at most.</summary>
+    /// <summary>The workspaces tracked now (used within <see cref="ForgetAfter"/>, or not yet reported).</summary>
+    internal int Count => _entries.Count;
+
+    /// <summary>
+    /// The workspaces used since the previous call, with their last activity; each reported once per call at most.
+    /// Forgets those reported and unused for <see cref="ForgetAfter"/>.
+    /// </summary>
     public List<WorkspaceActivityReport> TakeUnreported()
     {
         var reports = new List<WorkspaceActivityReport>();
+        var forgetBefore = clock.GetUtcNow().UtcTicks - ForgetAfter.Ticks;
         foreach (var (userName, entry) in _entries)
         {
             var last = Volatile.Read(ref entry.LastTicks);
@@ -42,6 +52,11 @@ public sealed class WorkspaceActivity(IOptions<WorkspaceActivityOptions> options
             {
                 reports.Add(new WorkspaceActivityReport(userName, new DateTime(last, DateTimeKind.Utc)));
                 entry.ReportedTicks = last;
+            }
+            else if (last < forgetBefore)
+            {
+                // A request recording into this entry at this very moment is lost; the one after it adds a new entry.
+                _entries.TryRemove(KeyValuePair.Create(userName, entry));
             }
         }
 

@@ -29,6 +29,28 @@ public sealed class WorkspaceActivityTests
     }
 
     [Fact]
+    public void A_workspace_unused_for_an_hour_after_its_report_is_forgotten_and_comes_back_with_its_next_use()
+    {
+        var activity = New(enabled: true);
+        activity.Record("alice");
+        activity.Record("bob");
+        activity.TakeUnreported();
+
+        _clock.Advance(WorkspaceActivity.ForgetAfter - TimeSpan.FromSeconds(1));
+        activity.Record("bob");
+        activity.TakeUnreported();
+        var beforeAnHour = activity.Count;
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        activity.TakeUnreported();
+        var afterAnHour = activity.Count;
+        activity.Record("alice");
+
+        Assert.Equal(2, beforeAnHour);
+        Assert.Equal(1, afterAnHour);
+        Assert.Equal("alice", Assert.Single(activity.TakeUnreported()).User);
+    }
+
+    [Fact]
     public void A_report_Control_did_not_take_is_sent_again_next_round()
     {
         var activity = New(enabled: true);
