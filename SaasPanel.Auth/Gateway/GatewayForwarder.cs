@@ -80,7 +80,7 @@ public sealed class GatewayForwarder(
                 return GatewayOutcome.Redirected;
             }
 
-            return await WriteWaitingAsync(context, userName, WorkspaceStates.Pending);
+            return await WriteWaitingAsync(context, userName, WorkspaceStates.Pending, followLive: decision == GatewayAccessDecision.AllowedAsOwner);
         }
 
         if (route.IsGone)
@@ -106,7 +106,7 @@ public sealed class GatewayForwarder(
                 waker.TryWake(userName);
             }
 
-            return await WriteWaitingAsync(context, userName, route.State);
+            return await WriteWaitingAsync(context, userName, route.State, followLive: decision == GatewayAccessDecision.AllowedAsOwner);
         }
 
         return await RelayAsync(context, userName, route, prefix);
@@ -130,9 +130,10 @@ public sealed class GatewayForwarder(
         GatewayLog.ForwardFailed(logger, userName, error, context.Features.Get<IForwarderErrorFeature>()?.Exception);
         if (!context.Response.HasStarted && error is ForwarderError.Request or ForwarderError.RequestTimedOut)
         {
-            // The container went away before Control noticed; show the waiting page rather than a bare 502.
+            // The container went away before Control noticed; show the waiting page rather than a bare 502. It reloads
+            // rather than follows: the route says Running until Control notices, so following would open it at once, again.
             context.Response.Clear();
-            await WriteWaitingAsync(context, userName, WorkspaceStates.Starting);
+            await WriteWaitingAsync(context, userName, WorkspaceStates.Starting, followLive: false);
         }
 
         return GatewayOutcome.ForwardFailed;
@@ -153,11 +154,12 @@ public sealed class GatewayForwarder(
         return GatewayOutcome.SignInRequired;
     }
 
-    private Task<GatewayOutcome> WriteWaitingAsync(HttpContext context, string userName, string state)
+    private Task<GatewayOutcome> WriteWaitingAsync(HttpContext context, string userName, string state, bool followLive)
     {
         var refreshSeconds = options.Value.WaitingPageRefreshSeconds;
         context.Response.Headers.RetryAfter = refreshSeconds.ToString(CultureInfo.InvariantCulture);
-        return WritePageAsync(context, HttpStatusCode.ServiceUnavailable, GatewayPages.Waiting(userName, state, refreshSeconds), GatewayOutcome.Waiting);
+        return WritePageAsync(context, HttpStatusCode.ServiceUnavailable, GatewayPages.Waiting(userName, state, refreshSeconds, followLive),
+            GatewayOutcome.Waiting);
     }
 
     private static Task<GatewayOutcome> WriteNotFoundAsync(HttpContext context, string userName) =>

@@ -1,3 +1,4 @@
+using SaasPanel.Auth.Apis;
 using SaasPanel.Auth.Pages;
 using SaasPanel.Contracts;
 using static SaasPanel.Auth.Pages.HtmlPage;
@@ -10,15 +11,25 @@ namespace SaasPanel.Auth.Gateway;
 /// </summary>
 public static class GatewayPages
 {
-    public static string Waiting(string userName, string state, int refreshSeconds) => Render(
-        "Your workspace is starting",
-        $"""<meta http-equiv="refresh" content="{refreshSeconds}">""",
-        $"""
-        <h1>Your workspace is on its way</h1>
-        <p>The workspace of <strong>{Encode(userName)}</strong> is <strong id="workspace-state">{Encode(Describe(state))}</strong>.
-        This page reloads by itself every {refreshSeconds} seconds and opens it as soon as it is running.</p>
-        <p class="muted">Nothing to do here — just wait a moment.</p>
-        """);
+    /// <summary>
+    /// The workspace is not running yet. Its owner's page follows it over server-sent events (the script of the
+    /// "being prepared" page) and opens it the moment it runs, reloading only without JavaScript; anyone else's
+    /// (an admin's, or one shown after a failed relay) reloads every <paramref name="refreshSeconds"/>.
+    /// </summary>
+    public static string Waiting(string userName, string state, int refreshSeconds, bool followLive)
+    {
+        var refresh = $"""<meta http-equiv="refresh" content="{refreshSeconds}">""";
+        return Render(
+            "Your workspace is starting",
+            followLive ? $"""<noscript>{refresh}</noscript><script src="/js/workspace-status.js" defer></script>""" : refresh,
+            $"""
+            <h1>Your workspace is on its way</h1>
+            <p>The workspace of <strong>{Encode(userName)}</strong> is <strong id="workspace-state"{(followLive ? $" data-events-url=\"{WorkspaceStatusApi.EventsPath}\"" : "")}>{Encode(Describe(state))}</strong>.
+            This page opens it by itself as soon as it is running.</p>
+            <p class="field-error" id="workspace-failed" hidden>Your workspace could not start. The operators have been told; please try again later.</p>
+            <p class="muted">Nothing to do here — just wait a moment.</p>
+            """);
+    }
 
     public static string Failed(string userName, string? detail) => Render(
         "Your workspace could not start",

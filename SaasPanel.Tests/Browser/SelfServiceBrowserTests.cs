@@ -30,16 +30,15 @@ public sealed class SelfServiceBrowserTests(PanelAppHostFixture panel, Chromium 
         await Expect(page.Locator("#workspace-volume")).ToContainTextAsync("MiB");
         await Chromium.ScreenshotAsync(page, "auth-user-workspace");
 
-        await page.ClickAsync("button[value=Restart]");
-        await Expect(page.Locator(".notice")).ToHaveTextAsync("Restart requested.");
+        await ClickAsync(page, "Restart");
         await Eventually.AssertAsync(async () => await StartedAtAsync(docker) != firstStart, Converge, "the container to restart");
         await ReloadUntilStateAsync(page, "Running");
 
-        await page.ClickAsync("button[value=Stop]");
+        await ClickAsync(page, "Stop");
         await ReloadUntilStateAsync(page, "Stopped");
         Assert.False((await docker.Containers.InspectContainerAsync(await ContainerIdAsync())).State.Running);
 
-        await page.ClickAsync("button[value=Start]");
+        await ClickAsync(page, "Start");
         await ReloadUntilStateAsync(page, "Running");
         await Expect(page.Locator("#workspace-logs")).ToContainTextAsync("Application started");
 
@@ -49,6 +48,16 @@ public sealed class SelfServiceBrowserTests(PanelAppHostFixture panel, Chromium 
         Assert.Equal(User, await ActorOfAsync(control, "restart"));
         Assert.Equal(User, await ActorOfAsync(control, "stop"));
         Assert.Equal(User, await ActorOfAsync(control, "start"));
+
+        // Visiting the stopped workspace wakes it; the waiting page follows it live (with JavaScript on, its
+        // reload is inert) and opens the app the moment it runs.
+        await ClickAsync(page, "Stop");
+        await ReloadUntilStateAsync(page, "Stopped");
+        var waiting = await page.GotoAsync($"{panel.AuthAddress}u/{User}/");
+        Assert.Equal((int)HttpStatusCode.ServiceUnavailable, waiting!.Status);
+        Assert.Contains("<noscript><meta http-equiv=\"refresh\"", await waiting.TextAsync());
+        await Expect(page.Locator("#username")).ToHaveTextAsync(User, new() { Timeout = (float)Converge.TotalMilliseconds });
+        await page.GotoAsync($"{panel.AuthAddress}user/workspace");
 
         // The wrong password deletes nothing.
         await page.FillAsync("#password", "not-my-password");
@@ -85,6 +94,13 @@ public sealed class SelfServiceBrowserTests(PanelAppHostFixture panel, Chromium 
         await page.FillAsync("#password", Password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync($"{panel.AuthAddress}u/{User}/", new PageWaitForURLOptions { Timeout = 60_000 });
+    }
+
+    /// <summary>Asks for the change and waits for the page that says it was asked for (a reload before it would cut it off).</summary>
+    private static async Task ClickAsync(IPage page, string action)
+    {
+        await page.ClickAsync($"button[value={action}]");
+        await Expect(page.Locator(".notice")).ToHaveTextAsync($"{action} requested.");
     }
 
     /// <summary>The page is rendered on the server: reload it until Control reports the state.</summary>

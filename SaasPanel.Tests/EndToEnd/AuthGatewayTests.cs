@@ -214,9 +214,9 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
             workspace => workspace?.GetProperty("state").GetString() == WorkspaceStates.Stopped, s_provisionDeadline, "gwen stopped");
         var waiting = await Eventually.GetAsync(() => gwen.Http.GetAsync("/u/gwen/"),
             response => response.StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10), "the waiting page");
-        Assert.Contains("http-equiv=\"refresh\"", await waiting.Content.ReadAsStringAsync());
+        Assert.Contains("workspace-status.js", await waiting.Content.ReadAsStringAsync());
 
-        // What the waiting page's refresh does: ask again until the workspace answers.
+        // What the waiting page does without JavaScript: ask again until the workspace answers.
         var page = await WaitForWorkspacePageAsync(gwen, "gwen", s_provisionDeadline);
         Assert.Contains("<span id=\"username\">gwen</span>", await page.Content.ReadAsStringAsync());
     }

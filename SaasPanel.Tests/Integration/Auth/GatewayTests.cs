@@ -164,11 +164,20 @@ public sealed class GatewayTests : IAsyncLifetime
 
         var first = await _alice.Http.GetAsync("/u/alice/");
         var second = await _alice.Http.GetAsync("/u/alice/");
+        using var admin = _auth.CreateBrowser();
+        await admin.AdminSignInAsync();
+        var adminPage = await (await admin.Http.GetAsync("/u/alice/")).Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
         var page = await first.Content.ReadAsStringAsync();
-        Assert.Contains("http-equiv=\"refresh\"", page);
+        // Its owner's page follows the workspace over server-sent events; it reloads itself only without JavaScript.
+        Assert.Contains("<noscript><meta http-equiv=\"refresh\"", page);
+        Assert.Contains("src=\"/js/workspace-status.js\"", page);
+        Assert.Contains("data-events-url=\"/user/workspace/events\"", page);
         Assert.Contains("on its way", page);
+        // An admin's would follow the admin's own workspace: it reloads instead.
+        Assert.Contains("<meta http-equiv=\"refresh\"", adminPage);
+        Assert.DoesNotContain("<noscript>", adminPage);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
         await Eventually.AssertAsync(() => Task.FromResult(_control.CountCalls("START alice") == 1), s_deadline, "one wake call");
 
