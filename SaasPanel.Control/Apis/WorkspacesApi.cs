@@ -80,6 +80,7 @@ public static class WorkspacesApi
         {
             CommandOutcome.Created => TypedResults.Created($"/api/workspaces/{user}", WorkspaceDto.From(result.Workspace!)),
             CommandOutcome.Conflict => ApiProblems.Conflict(result.Problem!),
+            CommandOutcome.Invalid => ApiProblems.Refused("template", result.Problem!),
             _ => TypedResults.Ok(WorkspaceDto.From(result.Workspace!)),
         };
     }

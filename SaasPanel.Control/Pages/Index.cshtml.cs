@@ -69,7 +69,7 @@ public sealed class IndexModel(
         if (ModelState.IsValid)
         {
             var result = await commands.ProvisionAsync(userName, email, template, ownerId: null, Caller.Of(HttpContext), cancellationToken);
-            if (result.Outcome != CommandOutcome.Conflict)
+            if (result.Outcome is not (CommandOutcome.Conflict or CommandOutcome.Invalid))
             {
                 Message = result.Outcome == CommandOutcome.Created
                     ? $"Provisioning {userName}: it turns Running below when its container answers."
@@ -77,7 +77,7 @@ public sealed class IndexModel(
                 return RedirectToPage(new { q = userName });
             }
 
-            ModelState.AddModelError("Provision.UserName", result.Problem!);
+            ModelState.AddModelError(result.Outcome == CommandOutcome.Invalid ? "Provision.Template" : "Provision.UserName", result.Problem!);
         }
 
         await LoadAsync(cancellationToken);
