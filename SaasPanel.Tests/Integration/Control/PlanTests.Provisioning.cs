@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Audit;
+using SaasPanel.Control.Workspaces;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.Integration.Control;
@@ -13,18 +13,8 @@ namespace SaasPanel.Tests.Integration.Control;
 /// Provisioning honours the default plan: a template it does not allow is 422, a full plan is 409, nothing is written
 /// either way, and concurrent provisions never take the plan past its maximum.
 /// </summary>
-public sealed partial class PlanProvisioningTests : IAsyncLifetime
+public sealed partial class PlanTests
 {
-    private ControlHost _control = null!;
-
-    public async Task InitializeAsync()
-    {
-        await DockerTestEngine.BuildUserAppImageAsync(CancellationToken.None);
-        _control = new ControlHost();
-    }
-
-    public async Task DisposeAsync() => await _control.DisposeAsync();
-
     [Fact]
     public async Task A_template_the_plan_does_not_allow_is_422_and_a_full_plan_409_and_neither_writes_anything()
     {
@@ -47,6 +37,7 @@ public sealed partial class PlanProvisioningTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnprocessableEntity, change.StatusCode);
         Assert.Contains("does not allow template 'static'", await TemplateErrorAsync(change));
         Assert.Equal("userapp", (await _control.GetAsync("tara"))!.Template);
+        await _control.WaitForStateAsync("tara", WorkspaceState.Running, StateTimeout);
     }
 
     [Fact]
@@ -61,6 +52,11 @@ public sealed partial class PlanProvisioningTests : IAsyncLifetime
         Assert.Equal(6, statuses.Count(s => s == HttpStatusCode.Conflict));
         var workspaces = await _control.Api.GetFromJsonAsync<Page<WorkspaceDto>>("/api/workspaces?search=racer", ControlHost.Json);
         Assert.Equal(2, workspaces!.Total);
+        foreach (var workspace in workspaces.Items)
+        {
+            // Not torn down while the reconciler still creates their containers.
+            await _control.WaitForStateAsync(workspace.UserName, WorkspaceState.Running, StateTimeout);
+        }
     }
 
     [Fact]
@@ -84,8 +80,8 @@ public sealed partial class PlanProvisioningTests : IAsyncLifetime
     }
 
     private async Task PutStandardPlanAsync(int? maxWorkspaces, string[] allowedTemplates) =>
-        Assert.Equal(HttpStatusCode.OK, (await _control.Api.PutAsJsonAsync("/api/plans/standard",
-            new { memoryLimitMb = 128, cpuLimit = 0.5, pidsLimit = 128, maxWorkspaces, allowedTemplates })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await PutPlanAsync("standard", new { memoryLimitMb = 128, cpuLimit = 0.5, pidsLimit = 128, maxWorkspaces, allowedTemplates })).StatusCode);
 
     private static async Task<string> TemplateErrorAsync(HttpResponseMessage response)
     {
@@ -100,7 +96,4 @@ public sealed partial class PlanProvisioningTests : IAsyncLifetime
         var audit = await _control.Api.GetFromJsonAsync<Page<AuditEntry>>($"/api/audit?user={user}&pageSize=200", ControlHost.Json);
         Assert.Empty(audit!.Items);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }
