@@ -11,7 +11,7 @@ using SaasPanel.Control.Data;
 namespace SaasPanel.Control.Data.Migrations
 {
     [DbContext(typeof(ControlDbContext))]
-    [Migration("20261203094609_PlanStorageLimit")]
+    [Migration("20261203101721_PlanStorageLimit")]
     partial class PlanStorageLimit
     {
         /// <inheritdoc />
@@ -146,6 +146,9 @@ namespace SaasPanel.Control.Data.Migrations
 
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Pinned")
