@@ -152,9 +152,19 @@ public sealed record SelfServiceWorkspace(
 /// <summary>Control's answer on a workspace's use: its plan's limits (null when the plan is missing), the container's use while it runs, its files.</summary>
 public sealed record SelfServiceUsage(string Plan, SelfServiceLimits? Limits, SelfServiceStats? Stats, string? StatsNote, SelfServiceVolume Volume);
 
-public sealed record SelfServiceLimits(int MemoryLimitMb, double CpuLimit, int PidsLimit, int? StorageLimitMb);
+public sealed record SelfServiceLimits(int MemoryLimitMb, double CpuLimit, int PidsLimit, int? StorageLimitMb)
+{
+    public override string ToString() =>
+        $"{MemoryLimitMb} MiB memory, {CpuLimit:0.##} CPU, {PidsLimit} processes"
+        + (StorageLimitMb is { } storage ? $", {storage} MiB storage (not enforced)" : "");
+}
 
-public sealed record SelfServiceStats(double CpuPercent, long MemoryBytes, long MemoryLimitBytes, int Pids, long? PidsLimit);
+public sealed record SelfServiceStats(double CpuPercent, long MemoryBytes, long MemoryLimitBytes, int Pids, long? PidsLimit)
+{
+    public override string ToString() =>
+        $"{MemoryBytes / 1024.0 / 1024.0:0.0} MiB of {MemoryLimitBytes / 1024.0 / 1024.0:0} MiB memory, {CpuPercent:0.#} % CPU, "
+        + $"{Pids}{(PidsLimit is { } limit ? $" of {limit}" : "")} processes";
+}
 
 /// <summary>
 /// The workspace's files on disk, when the engine reports it, and the plan's storage limit: never enforced by the engine,

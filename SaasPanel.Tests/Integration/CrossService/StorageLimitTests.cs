@@ -54,7 +54,8 @@ public sealed class StorageLimitTests : IAsyncLifetime
         Assert.Contains("over its storage limit, which the engine cannot enforce", await admin.GetStringAsync("/?q=stella"));
         var own = await user.Http.GetStringAsync("/user/workspace");
         Assert.Contains($"<p class=\"form-error\" role=\"alert\" id=\"storage-warning\">Uses 3 MiB of its 1 MiB storage; {Warning}.</p>", own);
-        Assert.Contains("1 MiB storage (not enforced)", own);
+        Assert.Contains("128 MiB memory, 0.5 CPU, 128 processes, 1 MiB storage (not enforced)", own);
+        Assert.Contains(" of 128 processes", own);
     }
 
     /// <summary>Puts a file into the workspace's volume through the engine (the app's image has no shell to write with).</summary>
