@@ -67,13 +67,16 @@ public sealed class ControlApiClient(HttpClient http)
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    /// <summary><c>GET /api/workspaces/{user}/volume</c>: its own files' size on disk, null when Control cannot say.</summary>
-    public async Task<long?> GetOwnVolumeSizeAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /api/workspaces/{user}/usage</c>: its own plan's limits next to its container's use and its files' size on
+    /// disk; null when Control cannot say.
+    /// </summary>
+    public async Task<SelfServiceUsage?> GetOwnUsageAsync(string userName, CancellationToken cancellationToken)
     {
-        using var request = ActingAs(userName, HttpMethod.Get, $"{WorkspacePath(userName)}/volume");
+        using var request = ActingAs(userName, HttpMethod.Get, $"{WorkspacePath(userName)}/usage");
         using var response = await http.SendAsync(request, cancellationToken);
         return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<SelfServiceVolume>(cancellationToken))?.SizeBytes
+            ? await response.Content.ReadFromJsonAsync<SelfServiceUsage>(cancellationToken)
             : null;
     }
 
@@ -146,5 +149,25 @@ public enum SelfServiceAction
 public sealed record SelfServiceWorkspace(
     string UserName, string Template, string DesiredState, string State, string? LastError, DateTime? RunningSince, DateTime? LastActivity);
 
-/// <summary>Control's answer on a workspace's volume: its size on disk, when the engine reports it.</summary>
-public sealed record SelfServiceVolume(long? SizeBytes);
+/// <summary>Control's answer on a workspace's use: its plan's limits (null when the plan is missing), the container's use while it runs, its files.</summary>
+public sealed record SelfServiceUsage(string Plan, SelfServiceLimits? Limits, SelfServiceStats? Stats, string? StatsNote, SelfServiceVolume Volume);
+
+public sealed record SelfServiceLimits(int MemoryLimitMb, double CpuLimit, int PidsLimit, int? StorageLimitMb)
+{
+    public override string ToString() =>
+        $"{MemoryLimitMb} MiB memory, {CpuLimit:0.##} CPU, {PidsLimit} processes"
+        + (StorageLimitMb is { } storage ? $", {storage} MiB storage (not enforced)" : "");
+}
+
+public sealed record SelfServiceStats(double CpuPercent, long MemoryBytes, long MemoryLimitBytes, int Pids, long? PidsLimit)
+{
+    public override string ToString() =>
+        $"{MemoryBytes / 1024.0 / 1024.0:0.0} MiB of {MemoryLimitBytes / 1024.0 / 1024.0:0} MiB memory, {CpuPercent:0.#} % CPU, "
+        + $"{Pids}{(PidsLimit is { } limit ? $" of {limit}" : "")} processes";
+}
+
+/// <summary>
+/// The workspace's files on disk, when the engine reports it, and the plan's storage limit: never enforced by the engine,
+/// so <see cref="StorageLimitExceeded"/> and <see cref="Note"/> say when the files take more.
+/// </summary>
+public sealed record SelfServiceVolume(long? SizeBytes, int? StorageLimitMb, bool StorageLimitExceeded, string? Note);

@@ -26,6 +26,15 @@ internal static class ApiProblems
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 
+    /// <summary>A well-formed request that the workspace's plan refuses: 422, with the problem on <paramref name="field"/>.</summary>
+    public static ProblemHttpResult Refused(string field, string detail) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "Refused by the plan",
+            Detail = detail,
+        });
+
     /// <summary>Checks the name, loads the workspace (400 / 404 otherwise) and answers with what <paramref name="answer"/> makes of it.</summary>
     public static async Task<Results<TOk, ProblemHttpResult, ValidationProblem>> ForWorkspaceAsync<TOk>(string user, ControlDbContext db,
         Func<Workspace, Task<Results<TOk, ProblemHttpResult>>> answer, CancellationToken cancellationToken)

@@ -142,10 +142,11 @@ public static class PlansApi
 /// <summary>A plan as the API shows it, with how many workspaces have it.</summary>
 public sealed record PlanDto(
     string Name, int MemoryLimitMb, double CpuLimit, int PidsLimit, TimeSpan IdleTimeout, TimeSpan MaxAge, int? MaxWorkspaces,
-    IReadOnlyList<string> AllowedTemplates, int Workspaces, DateTime UpdatedAt)
+    IReadOnlyList<string> AllowedTemplates, int? StorageLimitMb, int Workspaces, DateTime UpdatedAt)
 {
     public static PlanDto From(Plan p, int workspaces) =>
-        new(p.Name, p.MemoryLimitMb, p.CpuLimit, p.PidsLimit, p.IdleTimeout, p.MaxAge, p.MaxWorkspaces, p.AllowedTemplates, workspaces, p.UpdatedAt);
+        new(p.Name, p.MemoryLimitMb, p.CpuLimit, p.PidsLimit, p.IdleTimeout, p.MaxAge, p.MaxWorkspaces, p.AllowedTemplates, p.StorageLimitMb,
+            workspaces, p.UpdatedAt);
 }
 
 /// <summary>What <c>PUT /api/workspaces/{user}/plan</c> takes.</summary>

@@ -38,11 +38,4 @@ public sealed record ProvisionRequest(string? Email, string? Template = null, st
 /// <summary>One line of <c>POST /api/workspaces/activity</c>: the gateway saw the workspace used at this time.</summary>
 public sealed record ActivityReport(string? User, DateTime LastActivity);
 
-/// <summary>The size on disk of a workspace's files; <see cref="SizeBytes"/> is null (and <see cref="Note"/> says why) when unknown.</summary>
-public sealed record WorkspaceVolume(long? SizeBytes, string? Note)
-{
-    public static WorkspaceVolume Of(long? sizeBytes) =>
-        new(sizeBytes, sizeBytes is null ? "The engine does not report this volume's size (or it has none yet)." : null);
-}
-
 public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);

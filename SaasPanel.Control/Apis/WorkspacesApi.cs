@@ -38,7 +38,9 @@ public static class WorkspacesApi
         workspaces.MapDelete("/{user}", (string user, WorkspaceCommands commands, HttpContext http, CancellationToken ct) =>
             ChangeAsync(user, commands.DeleteAsync, http, ct));
         workspaces.MapGet("/{user}/logs", LogsAsync).WithSummary("The container's output: the last lines, optionally followed live.");
-        workspaces.MapGet("/{user}/volume", VolumeAsync).WithSummary("The size on disk of the workspace's files, when the engine reports it.");
+        workspaces.MapGet("/{user}/volume", VolumeAsync)
+            .WithSummary("The size on disk of the workspace's files, when the engine reports it, and whether it exceeds the plan's storage limit.");
+        workspaces.MapGet("/{user}/usage", UsageAsync).WithSummary("The plan's limits next to the container's use and the files' size on disk.");
         workspaces.MapGet("/{user}/stats", StatsAsync).WithSummary("CPU, memory and processes of the workspace's container.");
         return api;
     }
@@ -80,6 +82,7 @@ public static class WorkspacesApi
         {
             CommandOutcome.Created => TypedResults.Created($"/api/workspaces/{user}", WorkspaceDto.From(result.Workspace!)),
             CommandOutcome.Conflict => ApiProblems.Conflict(result.Problem!),
+            CommandOutcome.Invalid => ApiProblems.Refused("template", result.Problem!),
             _ => TypedResults.Ok(WorkspaceDto.From(result.Workspace!)),
         };
     }
@@ -163,27 +166,21 @@ public static class WorkspacesApi
     }
 
     public static Task<Results<Ok<WorkspaceStats>, ProblemHttpResult, ValidationProblem>> StatsAsync(
-        string user, ControlDbContext db, IWorkspaceRuntime runtime, CancellationToken cancellationToken) =>
+        string user, ControlDbContext db, WorkspaceUsageReader usage, CancellationToken cancellationToken) =>
         ApiProblems.ForWorkspaceAsync<Ok<WorkspaceStats>>(user, db, async workspace =>
-        {
-            if (workspace is not { ContainerId: { } containerId, State: WorkspaceState.Running })
+            await usage.StatsAsync(workspace, cancellationToken) switch
             {
-                return ApiProblems.Conflict($"Workspace '{user}' is not running.");
-            }
-
-            try
-            {
-                return TypedResults.Ok(await runtime.GetStatsAsync(containerId, cancellationToken));
-            }
-            catch (WorkspaceRuntimeException ex)
-            {
-                // The engine cannot say now (on a swarm: the task runs on a node whose engine Control does not reach).
-                return ApiProblems.Conflict(ex.Message);
-            }
-        }, cancellationToken);
+                ({ } stats, _) => (Results<Ok<WorkspaceStats>, ProblemHttpResult>)TypedResults.Ok(stats),
+                (_, var problem) => ApiProblems.Conflict(problem!),
+            }, cancellationToken);
 
     public static Task<Results<Ok<WorkspaceVolume>, ProblemHttpResult, ValidationProblem>> VolumeAsync(
-        string user, ControlDbContext db, IWorkspaceRuntime runtime, CancellationToken cancellationToken) =>
+        string user, ControlDbContext db, WorkspaceUsageReader usage, CancellationToken cancellationToken) =>
         ApiProblems.ForWorkspaceAsync<Ok<WorkspaceVolume>>(user, db, async workspace =>
-            TypedResults.Ok(WorkspaceVolume.Of(await runtime.GetDataSizeAsync(workspace.UserName, cancellationToken))), cancellationToken);
+            TypedResults.Ok(await usage.VolumeAsync(workspace, cancellationToken)), cancellationToken);
+
+    public static Task<Results<Ok<WorkspaceUsage>, ProblemHttpResult, ValidationProblem>> UsageAsync(
+        string user, ControlDbContext db, WorkspaceUsageReader usage, CancellationToken cancellationToken) =>
+        ApiProblems.ForWorkspaceAsync<Ok<WorkspaceUsage>>(user, db, async workspace =>
+            TypedResults.Ok(await usage.ReadAsync(workspace, cancellationToken)), cancellationToken);
 }

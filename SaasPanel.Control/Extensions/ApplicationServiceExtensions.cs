@@ -35,6 +35,7 @@ internal static class ApplicationServiceExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DockerEngine>();
+        builder.Services.AddSingleton<VolumeSizes>();
         builder.Services.AddSingleton<WorkspaceVolumes>();
         builder.Services.AddSingleton<DockerWorkspaceRuntime>();
         builder.Services.AddSingleton<SwarmWorkspaceRuntime>();
@@ -50,6 +51,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<WorkspaceReconciler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkspaceReconciler>());
         builder.Services.AddScoped<WorkspaceCommands>();
+        builder.Services.AddScoped<WorkspaceUsageReader>();
         builder.Services.AddHostedService<IdleCuller>();
         builder.Services.AddScoped<ControlStatsReader>();
 

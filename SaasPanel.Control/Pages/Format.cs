@@ -24,6 +24,15 @@ public static class Format
         + (plan.IdleTimeout > TimeSpan.Zero ? $"idle after {Duration(plan.IdleTimeout)}" : "never culled when idle")
         + (plan.MaxAge > TimeSpan.Zero ? $", at most {Duration(plan.MaxAge)} up" : "");
 
+    /// <summary>A volume's size next to its plan's storage limit, and what that means: <c>12 MiB of 10 MiB: Uses 12 MiB of its ...</c>.</summary>
+    public static string Volume(Control.Workspaces.WorkspaceVolume volume) =>
+        VolumeSize(volume) + (volume.Note is { } note ? $": {note}" : "");
+
+    /// <summary>Only the size and the limit: <c>12 MiB of 10 MiB</c>.</summary>
+    public static string VolumeSize(Control.Workspaces.WorkspaceVolume volume) =>
+        (volume.SizeBytes is { } bytes ? Bytes(bytes) : "unknown")
+        + (volume.StorageLimitMb is { } limit ? $" of {limit} MiB" : "");
+
     public static string Since(DateTime? utc, DateTime now) => utc is { } at ? Duration(now - at) : "—";
 
     private static string Duration(TimeSpan span) => span switch

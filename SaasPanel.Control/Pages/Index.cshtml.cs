@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SaasPanel.Contracts;
 using SaasPanel.Control.Audit;
@@ -12,7 +13,8 @@ namespace SaasPanel.Control.Pages;
 
 /// <summary>The operator's overview: stat cards, the workspaces table, the provision form and recent activity.</summary>
 public sealed class IndexModel(
-    ControlDbContext db, ControlStatsReader statsReader, WorkspaceCommands commands, IOptions<RuntimeOptions> runtime) : PageModel
+    ControlDbContext db, ControlStatsReader statsReader, WorkspaceCommands commands, IOptions<RuntimeOptions> runtime,
+    IWorkspaceRuntime engine) : PageModel
 {
     public const int PageSize = 50;
 
@@ -40,6 +42,9 @@ public sealed class IndexModel(
     public ControlStats Stats { get; private set; } = null!;
 
     public IReadOnlyList<Workspace> Workspaces { get; private set; } = [];
+
+    /// <summary>The shown workspaces' files on disk next to their plans' storage limits: one (cached) disk usage read for the page.</summary>
+    public IReadOnlyDictionary<string, WorkspaceVolume> Volumes { get; private set; } = new Dictionary<string, WorkspaceVolume>();
 
     public int Total { get; private set; }
 
@@ -69,7 +74,7 @@ public sealed class IndexModel(
         if (ModelState.IsValid)
         {
             var result = await commands.ProvisionAsync(userName, email, template, ownerId: null, Caller.Of(HttpContext), cancellationToken);
-            if (result.Outcome != CommandOutcome.Conflict)
+            if (result.Outcome is not (CommandOutcome.Conflict or CommandOutcome.Invalid))
             {
                 Message = result.Outcome == CommandOutcome.Created
                     ? $"Provisioning {userName}: it turns Running below when its container answers."
@@ -77,7 +82,7 @@ public sealed class IndexModel(
                 return RedirectToPage(new { q = userName });
             }
 
-            ModelState.AddModelError("Provision.UserName", result.Problem!);
+            ModelState.AddModelError(result.Outcome == CommandOutcome.Invalid ? "Provision.Template" : "Provision.UserName", result.Problem!);
         }
 
         await LoadAsync(cancellationToken);
@@ -134,6 +139,10 @@ public sealed class IndexModel(
         Stats = await statsReader.ReadAsync(cancellationToken);
         (var items, Total) = await new WorkspaceQuery(PageNumber, PageSize, State, Search, Sort, Descending).RunAsync(db, cancellationToken);
         Workspaces = items;
+        var storageLimits = await db.Plans.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.StorageLimitMb, cancellationToken);
+        var sizes = await engine.GetDataSizesAsync(cancellationToken);
+        Volumes = items.ToDictionary(w => w.UserName, w => WorkspaceVolume.Of(
+            sizes.TryGetValue(w.UserName, out var size) ? size : null, storageLimits.GetValueOrDefault(w.Plan)));
         (RecentActivity, _) = await new AuditQuery(1, 8).RunAsync(db, cancellationToken);
     }
 

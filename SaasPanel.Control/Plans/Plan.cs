@@ -22,6 +22,12 @@ public sealed class Plan
     /// <summary>A workspace running for longer than this is stopped however busy it is; zero: no limit.</summary>
     public TimeSpan MaxAge { get; set; }
 
+    /// <summary>
+    /// The most a workspace's files (its volume) should take on disk, in MiB; null: no limit. The engines Control drives
+    /// cannot enforce a size on a named volume, so this is shown as a warning when exceeded, never claimed enforced.
+    /// </summary>
+    public int? StorageLimitMb { get; set; }
+
     /// <summary>At most this many workspaces have the plan; null: no limit.</summary>
     public int? MaxWorkspaces { get; set; }
 

@@ -10,7 +10,8 @@ public sealed record PlanRequest(
     TimeSpan? IdleTimeout = null,
     TimeSpan? MaxAge = null,
     int? MaxWorkspaces = null,
-    IReadOnlyList<string>? AllowedTemplates = null)
+    IReadOnlyList<string>? AllowedTemplates = null,
+    int? StorageLimitMb = null)
 {
     /// <summary>The problems of a plan named <paramref name="name"/> with these values, by field; empty when it is valid.</summary>
     public Dictionary<string, string[]> Validate(string name, RuntimeOptions runtime)
@@ -47,6 +48,11 @@ public sealed record PlanRequest(
             errors["maxAge"] = ["maxAge is 00:00:00 (no limit) to 365.00:00:00."];
         }
 
+        if (StorageLimitMb is not (null or (>= 1 and <= MaxStorageLimitMb)))
+        {
+            errors["storageLimitMb"] = [$"storageLimitMb is 1 to {MaxStorageLimitMb} (MiB), or null for no limit."];
+        }
+
         if (MaxWorkspaces < 0)
         {
             errors["maxWorkspaces"] = ["maxWorkspaces is 0 or more, or null for no limit."];
@@ -62,6 +68,8 @@ public sealed record PlanRequest(
 
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(365);
 
+    private const int MaxStorageLimitMb = 16 * 1024 * 1024;
+
     public void ApplyTo(Plan plan)
     {
         plan.MemoryLimitMb = MemoryLimitMb!.Value;
@@ -69,6 +77,7 @@ public sealed record PlanRequest(
         plan.PidsLimit = PidsLimit!.Value;
         plan.IdleTimeout = IdleTimeout ?? TimeSpan.Zero;
         plan.MaxAge = MaxAge ?? TimeSpan.Zero;
+        plan.StorageLimitMb = StorageLimitMb;
         plan.MaxWorkspaces = MaxWorkspaces;
         plan.AllowedTemplates = AllowedTemplates?.Distinct(StringComparer.Ordinal).ToList() ?? [];
     }

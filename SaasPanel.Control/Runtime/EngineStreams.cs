@@ -63,7 +63,9 @@ internal static class EngineStreams
         var cache = Math.Max(WorkspaceLabels.Find(stats.MemoryStats.Stats, "total_inactive_file"),
             WorkspaceLabels.Find(stats.MemoryStats.Stats, "inactive_file"));
         var memory = (long)(stats.MemoryStats.Usage - Math.Min(cache, stats.MemoryStats.Usage));
-        return new WorkspaceStats(Math.Round(cpuPercent, 2), memory, (long)stats.MemoryStats.Limit, (int)stats.PidsStats.Current);
+        // The engine reports no pids limit (or 0) when the container has none.
+        var pidsLimit = stats.PidsStats.Limit is > 0 and var limit ? (long?)limit : null;
+        return new WorkspaceStats(Math.Round(cpuPercent, 2), memory, (long)stats.MemoryStats.Limit, (int)stats.PidsStats.Current, pidsLimit);
     }
 }
 

@@ -42,7 +42,7 @@ internal abstract class EngineWorkspaceRuntime(
 
     public Task RemoveDataAsync(string userName, CancellationToken cancellationToken) => volumes.RemoveAsync(userName, cancellationToken);
 
-    public Task<long?> GetDataSizeAsync(string userName, CancellationToken cancellationToken) => volumes.SizeAsync(userName, cancellationToken);
+    public Task<IReadOnlyDictionary<string, long>> GetDataSizesAsync(CancellationToken cancellationToken) => volumes.SizesAsync(cancellationToken);
 
     public Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken) => volumes.ListUsersAsync(cancellationToken);
 

@@ -42,8 +42,11 @@ public interface IWorkspaceRuntime
     /// <summary>Removes the workspace's files (its volume). Only when the workspace itself is deleted.</summary>
     Task RemoveDataAsync(string userName, CancellationToken cancellationToken);
 
-    /// <summary>The bytes the workspace's files (its volume) take on disk; null when the engine cannot say.</summary>
-    Task<long?> GetDataSizeAsync(string userName, CancellationToken cancellationToken);
+    /// <summary>
+    /// The bytes each workspace's files (its volume) take on disk, by user, read at most every 30 s; a user missing has
+    /// no volume or one the engine cannot measure.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> GetDataSizesAsync(CancellationToken cancellationToken);
 
     /// <summary>The users that have workspace data (volumes) of this installation.</summary>
     Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken);
@@ -101,6 +104,6 @@ public sealed record WorkspaceInstanceEvent(string Action, string ContainerId, s
     public bool IsConnected => ReferenceEquals(this, Connected);
 }
 
-public sealed record WorkspaceStats(double CpuPercent, long MemoryBytes, long MemoryLimitBytes, int Pids);
+public sealed record WorkspaceStats(double CpuPercent, long MemoryBytes, long MemoryLimitBytes, int Pids, long? PidsLimit = null);
 
 public sealed record EngineInfo(string Endpoint, string Version, string ApiVersion, string OperatingSystem, int Cpus, long MemoryBytes, int ContainersRunning);

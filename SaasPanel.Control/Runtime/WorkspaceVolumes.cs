@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
@@ -13,7 +10,7 @@ namespace SaasPanel.Control.Runtime;
 /// A volume is this installation's user's only by its labels, never by its name: names made before
 /// <see cref="WorkspaceLabels.NameSeparator"/> could be another installation's.
 /// </summary>
-internal sealed class WorkspaceVolumes(DockerEngine engine, IOptions<RuntimeOptions> options)
+internal sealed class WorkspaceVolumes(DockerEngine engine, VolumeSizes sizes, IOptions<RuntimeOptions> options)
 {
     private readonly string _instanceId = options.Value.InstanceId;
 
@@ -24,59 +21,8 @@ internal sealed class WorkspaceVolumes(DockerEngine engine, IOptions<RuntimeOpti
 
     /// <summary>Removes the volumes labelled as this installation's <paramref name="userName"/>'s, and no other.</summary>
 
-    // Docker.DotNet has no call for the engine's disk usage (GET /system/df), the only place the engine reports a volume's size.
-    private readonly Lazy<HttpClient?> _engineHttp = new(() => EngineHttp(engine.Endpoint));
-
-    /// <summary>The bytes the user's volume takes on disk, or null when the engine does not say (no volume, or no size).</summary>
-    public async Task<long?> SizeAsync(string userName, CancellationToken cancellationToken)
-    {
-        if (_engineHttp.Value is not { } http)
-        {
-            return null;
-        }
-
-        var name = await NameOfAsync(userName, cancellationToken);
-        DiskUsage? usage;
-        try
-        {
-            usage = await EngineTrace.TraceAsync("docker system df",
-                () => http.GetFromJsonAsync<DiskUsage>("system/df?type=volume", cancellationToken), userName: userName);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException)
-        {
-            // The engine did not answer with its disk usage: the size is unknown, not zero.
-            return null;
-        }
-
-        // The engine reports -1 when it could not measure the volume.
-        return usage?.Volumes?.FirstOrDefault(v => v.Name == name)?.UsageData?.Size is >= 0 and var size ? size : null;
-    }
-
-    private static HttpClient? EngineHttp(string endpoint)
-    {
-        var uri = new Uri(endpoint);
-        return uri.Scheme switch
-        {
-            "unix" => new HttpClient(new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, cancellationToken) =>
-                {
-                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(uri.LocalPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                },
-            })
-            { BaseAddress = new Uri("http://engine/") },
-            "tcp" or "http" => new HttpClient { BaseAddress = new UriBuilder(uri) { Scheme = "http", Path = "/" }.Uri },
-            _ => null,
-        };
-    }
-
-    private sealed record DiskUsage(IReadOnlyList<VolumeUsage>? Volumes);
-
-    private sealed record VolumeUsage(string Name, VolumeSize? UsageData);
-
-    private sealed record VolumeSize(long Size);
+    /// <summary>The bytes each user's volume takes on disk, as <see cref="VolumeSizes"/> last read them.</summary>
+    public Task<IReadOnlyDictionary<string, long>> SizesAsync(CancellationToken cancellationToken) => sizes.ByUserAsync(cancellationToken);
 
     public async Task RemoveAsync(string userName, CancellationToken cancellationToken)
     {

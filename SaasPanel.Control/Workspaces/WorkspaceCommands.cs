@@ -37,6 +37,9 @@ public enum CommandOutcome
     Accepted,
     NotFound,
     Conflict,
+
+    /// <summary>The plan refuses what was asked (<see cref="CommandResult.Problem"/> says why): a template it does not allow.</summary>
+    Invalid,
 }
 
 public sealed record CommandResult(CommandOutcome Outcome, Workspace? Workspace, string? Problem = null);
@@ -66,14 +69,43 @@ public sealed class WorkspaceCommands(
             return await ProvisionExistingAsync(existing, email, template, ownerId, caller, cancellationToken);
         }
 
+        return await CreateAsync(userName, email, string.IsNullOrEmpty(template) ? runtime.Value.DefaultTemplate : template, ownerId,
+            caller, cancellationToken) ?? await ProvisionRaceLostAsync(userName, email, template, ownerId, caller, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the new workspace on the default plan, if the plan allows its template and has room; null when a concurrent
+    /// provision of the same name came first. Counting and inserting share one write transaction (SQLite's
+    /// BEGIN IMMEDIATE), so parallel provisions queue behind each other instead of all seeing room for one more.
+    /// </summary>
+    private async Task<CommandResult?> CreateAsync(string userName, string email, string template, string? ownerId, Caller caller,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await FindAsync(userName, cancellationToken) is not null)
+        {
+            return null;
+        }
+
+        var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Name == plans.Value.Default, cancellationToken);
+        if (TemplateRefusal(plan, template) is { } notAllowed)
+        {
+            return new CommandResult(CommandOutcome.Invalid, null, notAllowed);
+        }
+
+        if (await FullRefusalAsync(plan, cancellationToken) is { } full)
+        {
+            return new CommandResult(CommandOutcome.Conflict, null, full);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var workspace = new Workspace
         {
             UserName = userName,
             Email = email,
             OwnerId = ownerId,
-            Template = string.IsNullOrEmpty(template) ? runtime.Value.DefaultTemplate : template,
-            Plan = plans.Value.Default,
+            Template = template,
+            Plan = plan.Name,
             GatewaySecret = RandomNumberGenerator.GetHexString(64, lowercase: true),
             CreatedAt = now,
             UpdatedAt = now,
@@ -83,21 +115,24 @@ public sealed class WorkspaceCommands(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // A concurrent provision of the same name won the unique index: this one is a repeat of it.
             db.ChangeTracker.Clear();
-            var winner = await FindAsync(userName, cancellationToken);
-            if (winner is null)
-            {
-                throw;
-            }
-
-            return await ProvisionExistingAsync(winner, email, template, ownerId, caller, cancellationToken);
+            return null;
         }
 
         return new CommandResult(CommandOutcome.Created, await ChangedAsync(userName, cancellationToken) ?? workspace);
+    }
+
+    /// <summary>A concurrent provision of the same name won the unique index: this one is a repeat of it.</summary>
+    private async Task<CommandResult> ProvisionRaceLostAsync(string userName, string email, string? template, string? ownerId,
+        Caller caller, CancellationToken cancellationToken)
+    {
+        var winner = await FindAsync(userName, cancellationToken)
+            ?? throw new InvalidOperationException($"Provisioning '{userName}' failed, and no workspace of that name exists.");
+        return await ProvisionExistingAsync(winner, email, template, ownerId, caller, cancellationToken);
     }
 
     private async Task<CommandResult> ProvisionExistingAsync(Workspace existing, string email, string? template, string? ownerId,
@@ -120,6 +155,13 @@ public sealed class WorkspaceCommands(
         if (existing.Email == email && existing.Template == newTemplate && existing.OwnerId == newOwner)
         {
             return new CommandResult(CommandOutcome.Unchanged, existing);
+        }
+
+        if (newTemplate != existing.Template
+            && await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Name == existing.Plan, cancellationToken) is { } plan
+            && TemplateRefusal(plan, newTemplate) is { } notAllowed)
+        {
+            return new CommandResult(CommandOutcome.Invalid, existing, notAllowed);
         }
 
         var change = string.Join(", ", new[]
@@ -222,19 +264,19 @@ public sealed class WorkspaceCommands(
             return new CommandResult(CommandOutcome.Unchanged, workspace);
         }
 
-        if (!plan.Allows(workspace.Template))
-        {
-            return new CommandResult(CommandOutcome.Conflict, workspace,
-                $"Plan '{plan.Name}' does not allow template '{workspace.Template}' (only {string.Join(", ", plan.AllowedTemplates)}).");
-        }
-
-        if (plan.MaxWorkspaces is { } max && await db.Workspaces.CountAsync(w => w.Plan == plan.Name, cancellationToken) >= max)
-        {
-            return new CommandResult(CommandOutcome.Conflict, workspace, $"Plan '{plan.Name}' is full: it allows {max} workspace(s).");
-        }
-
-        return await ChangeAsync(userName, "plan", caller, w => w.Plan = plan.Name, cancellationToken, detail: $"{workspace.Plan} → {plan.Name}");
+        return await ChangeAsync(userName, "plan", caller, w => w.Plan = plan.Name, cancellationToken, detail: $"{workspace.Plan} → {plan.Name}",
+            refusal: async w => TemplateRefusal(plan, w.Template) ?? await FullRefusalAsync(plan, cancellationToken));
     }
+
+    /// <summary>Why <paramref name="plan"/> does not take a workspace running <paramref name="template"/>; null when it does.</summary>
+    private static string? TemplateRefusal(Plan plan, string template) =>
+        plan.Allows(template) ? null : $"Plan '{plan.Name}' does not allow template '{template}' (only {string.Join(", ", plan.AllowedTemplates)}).";
+
+    /// <summary>Why <paramref name="plan"/> takes no further workspace; null when it has room. Run it in the write transaction that adds one.</summary>
+    private async Task<string?> FullRefusalAsync(Plan plan, CancellationToken cancellationToken) =>
+        plan.MaxWorkspaces is { } max && await db.Workspaces.CountAsync(w => w.Plan == plan.Name, cancellationToken) >= max
+            ? $"Plan '{plan.Name}' is full: it allows {max} workspace(s)."
+            : null;
 
     public Task<CommandResult> DeleteAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(userName, "delete", caller, w =>
@@ -244,11 +286,14 @@ public sealed class WorkspaceCommands(
         }, cancellationToken);
 
     private async Task<CommandResult> ChangeAsync(string userName, string action, Caller caller, Action<Workspace> change,
-        CancellationToken cancellationToken, string? detail = null, bool refusedWhileSuspended = false)
+        CancellationToken cancellationToken, string? detail = null, bool refusedWhileSuspended = false,
+        Func<Workspace, Task<string?>>? refusal = null)
     {
         // Generation is a concurrency token: when the reconciler wrote the row meanwhile, read it again and redo.
         for (var attempt = 1; ; attempt++)
         {
+            // One write transaction from the read to the write, so what the refusal counted stays true until the change is in.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.UserName == userName, cancellationToken);
             if (workspace is null)
             {
@@ -266,6 +311,11 @@ public sealed class WorkspaceCommands(
                     $"Workspace '{userName}' is suspended by an administrator; resume it first.");
             }
 
+            if (refusal is not null && await refusal(workspace) is { } problem)
+            {
+                return new CommandResult(CommandOutcome.Conflict, workspace, problem);
+            }
+
             change(workspace);
             workspace.Generation++;
             workspace.UpdatedAt = clock.GetUtcNow().UtcDateTime;
@@ -273,6 +323,7 @@ public sealed class WorkspaceCommands(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {

@@ -53,7 +53,12 @@ public sealed class PanelBrowserTests(PanelAppHostFixture panel, Chromium chromi
         await Expect(page.Locator("h1")).ToHaveTextAsync(user);
         await Expect(page.Locator("#logs")).ToContainTextAsync("Application started");
         await Expect(page.Locator("[data-stat=memory]")).ToContainTextAsync("MiB");
+        await Expect(page.Locator("[data-stat=pids]")).ToContainTextAsync(" of 128");
         await Chromium.ScreenshotAsync(page, "control-workspace");
+
+        // The table reads the use of its running rows once, when the page loads.
+        await page.GotoAsync($"{panel.ControlAddress}?q={user}");
+        await Expect(page.Locator($"tr[data-workspace='{user}'] [data-row-stats]")).ToContainTextAsync("of 128 processes");
 
         await page.GotoAsync($"{panel.ControlAddress}audit?user={user}");
         await Expect(page.Locator("table.audit")).ToContainTextAsync("provision");

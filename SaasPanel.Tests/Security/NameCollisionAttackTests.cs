@@ -40,8 +40,10 @@ public sealed class NameCollisionAttackTests : IAsyncLifetime
         // The name an installation before the separator gave it: the attacker's old-scheme name was the same one.
         var oldSchemeVolume = await CreateVolumeAsync($"saaspanel-{_victim}-foo-bar-workspace", _victim, "foo-bar", timeout.Token);
 
-        using var engine = new DockerEngine(Options.Create(new RuntimeOptions { InstanceId = Attacker }));
-        var attackersVolumes = new WorkspaceVolumes(engine, Options.Create(new RuntimeOptions { InstanceId = Attacker }));
+        var attacker = Options.Create(new RuntimeOptions { InstanceId = Attacker });
+        using var engine = new DockerEngine(attacker);
+        using var sizes = new VolumeSizes(engine, attacker, TimeProvider.System);
+        var attackersVolumes = new WorkspaceVolumes(engine, sizes, attacker);
         var mounted = await attackersVolumes.NameOfAsync("bar", timeout.Token);
         await attackersVolumes.RemoveAsync("bar", timeout.Token);
 
@@ -57,8 +59,10 @@ public sealed class NameCollisionAttackTests : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var oldSchemeVolume = await CreateVolumeAsync($"saaspanel-{_victim}-foo-bar-workspace", _victim, "foo-bar", timeout.Token);
-        using var engine = new DockerEngine(Options.Create(new RuntimeOptions { InstanceId = _victim }));
-        var volumes = new WorkspaceVolumes(engine, Options.Create(new RuntimeOptions { InstanceId = _victim }));
+        var victim = Options.Create(new RuntimeOptions { InstanceId = _victim });
+        using var engine = new DockerEngine(victim);
+        using var sizes = new VolumeSizes(engine, victim, TimeProvider.System);
+        var volumes = new WorkspaceVolumes(engine, sizes, victim);
 
         Assert.Equal(oldSchemeVolume, await volumes.NameOfAsync("foo-bar", timeout.Token));
         await volumes.RemoveAsync("foo-bar", timeout.Token);

@@ -21,8 +21,8 @@ public sealed class WorkspaceModel(ControlApiClient control, UserAccounts accoun
 
     public IReadOnlyList<string> Logs { get; private set; } = [];
 
-    /// <summary>The workspace's files on disk as the engine reports them; null when it does not.</summary>
-    public long? VolumeBytes { get; private set; }
+    /// <summary>The plan's limits, the container's use and the files on disk as the engine reports them; null when Control cannot say.</summary>
+    public SelfServiceUsage? Usage { get; private set; }
 
     public TimeSpan? Uptime { get; private set; }
 
@@ -88,11 +88,11 @@ public sealed class WorkspaceModel(ControlApiClient control, UserAccounts accoun
         {
             Workspace = await control.GetOwnWorkspaceAsync(UserName, cancellationToken);
             Logs = Workspace is null ? [] : await control.GetOwnLogsAsync(UserName, LogLines, cancellationToken);
-            VolumeBytes = Workspace is null ? null : await control.GetOwnVolumeSizeAsync(UserName, cancellationToken);
+            Usage = Workspace is null ? null : await control.GetOwnUsageAsync(UserName, cancellationToken);
         }
         catch (Exception exception) when (IsControlUnreachable(exception, cancellationToken))
         {
-            (Workspace, Logs, VolumeBytes, ControlUnavailable) = (null, [], null, true);
+            (Workspace, Logs, Usage, ControlUnavailable) = (null, [], null, true);
         }
 
         Uptime = Workspace?.RunningSince is { } since ? clock.GetUtcNow().UtcDateTime - since : null;

@@ -91,6 +91,9 @@ namespace SaasPanel.Control.Data.Migrations
                     b.Property<int>("PidsLimit")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("StorageLimitMb")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 

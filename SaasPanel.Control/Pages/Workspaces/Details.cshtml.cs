@@ -10,7 +10,8 @@ using SaasPanel.Control.Workspaces;
 namespace SaasPanel.Control.Pages.Workspaces;
 
 /// <summary>One workspace: its details, its logs and its history; resource use is fetched by the page as it changes.</summary>
-public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime, WorkspaceCommands commands, TimeProvider clock) : PageModel
+public sealed class DetailsModel(
+    ControlDbContext db, IWorkspaceRuntime runtime, WorkspaceUsageReader usage, WorkspaceCommands commands, TimeProvider clock) : PageModel
 {
     public const int LogTail = 200;
 
@@ -21,8 +22,8 @@ public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime,
     /// <summary>Why logs are missing (no container yet, engine unreachable...).</summary>
     public string? ContainerProblem { get; private set; }
 
-    /// <summary>The files' size on disk as the engine reports it: null when it does not (never guessed).</summary>
-    public long? VolumeBytes { get; private set; }
+    /// <summary>The files' size on disk as the engine reports it (never guessed), next to the plan's storage limit.</summary>
+    public WorkspaceVolume Volume { get; private set; } = null!;
 
     public IReadOnlyList<AuditEntry> History { get; private set; } = [];
 
@@ -46,14 +47,7 @@ public sealed class DetailsModel(ControlDbContext db, IWorkspaceRuntime runtime,
         Workspace = workspace;
         Plans = await db.Plans.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
         (History, _) = await new AuditQuery(1, 20, user).RunAsync(db, cancellationToken);
-        try
-        {
-            VolumeBytes = await runtime.GetDataSizeAsync(user, cancellationToken);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException)
-        {
-            // Shown as unknown, like a size the engine does not report.
-        }
+        Volume = await usage.VolumeAsync(workspace, cancellationToken);
 
         if (workspace.ContainerId is not { } containerId)
         {

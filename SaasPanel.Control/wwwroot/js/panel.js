@@ -74,18 +74,42 @@
   });
 })();
 
+const bytes = n => {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let unit = 0;
+  while (n >= 1024 && unit < units.length - 1) { n /= 1024; unit++; }
+  return `${unit === 0 ? n : n.toFixed(1)} ${units[unit]}`;
+};
+
+// The use of the running workspaces on this page of the table, read once when it loads: one stats call per running
+// row shown (a page at most, two at a time), never for the whole table and never on a timer.
+(() => {
+  const cells = [...document.querySelectorAll('[data-row-stats]')];
+  const next = async () => {
+    const cell = cells.shift();
+    if (!cell) return;
+    try {
+      const response = await fetch(cell.dataset.rowStats);
+      if (response.ok) {
+        const stats = await response.json();
+        cell.textContent = `${bytes(stats.memoryBytes)} of ${bytes(stats.memoryLimitBytes)}, ${stats.cpuPercent.toFixed(1)} % CPU, `
+          + `${stats.pids}${stats.pidsLimit ? ` of ${stats.pidsLimit}` : ''} processes`;
+      }
+    } catch {
+      // Left as rendered: the engine's use is a nicety here, the workspace page has the details.
+    }
+    await next();
+  };
+  next();
+  next();
+})();
+
 // A workspace's resource use, from the engine through Control's API, refreshed while the page is open.
 (() => {
   const usage = document.querySelector('[data-stats]');
   if (!usage) return;
   const note = document.querySelector('[data-stats-note]');
   const set = (name, text) => { usage.querySelector(`[data-stat="${name}"]`).textContent = text; };
-  const bytes = n => {
-    const units = ['B', 'KiB', 'MiB', 'GiB'];
-    let unit = 0;
-    while (n >= 1024 && unit < units.length - 1) { n /= 1024; unit++; }
-    return `${unit === 0 ? n : n.toFixed(1)} ${units[unit]}`;
-  };
   const refresh = async () => {
     try {
       const response = await fetch(usage.dataset.stats);
@@ -93,7 +117,7 @@
         const stats = await response.json();
         set('cpu', `${stats.cpuPercent.toFixed(2)} %`);
         set('memory', `${bytes(stats.memoryBytes)} of ${bytes(stats.memoryLimitBytes)}`);
-        set('pids', stats.pids);
+        set('pids', stats.pidsLimit ? `${stats.pids} of ${stats.pidsLimit}` : stats.pids);
         note.textContent = `From the engine at ${new Date().toLocaleTimeString()}.`;
       } else {
         ['cpu', 'memory', 'pids'].forEach(name => set(name, '—'));

@@ -103,6 +103,7 @@ public sealed partial class PlanTests : IAsyncLifetime
         { "ok", "{\"memoryLimitMb\":128,\"cpuLimit\":0.5,\"pidsLimit\":128,\"idleTimeout\":\"-00:01:00\"}" },
         { "ok", "{\"memoryLimitMb\":128,\"cpuLimit\":0.5,\"pidsLimit\":128,\"idleTimeout\":\"soon\"}" },
         { "ok", "{\"memoryLimitMb\":128,\"cpuLimit\":0.5,\"pidsLimit\":128,\"maxWorkspaces\":-1}" },
+        { "ok", "{\"memoryLimitMb\":128,\"cpuLimit\":0.5,\"pidsLimit\":128,\"storageLimitMb\":0}" },
         { "ok", "{\"memoryLimitMb\":128,\"cpuLimit\":0.5,\"pidsLimit\":128,\"allowedTemplates\":[\"nope\"]}" },
         { "ok", "{bad json" },
     };
