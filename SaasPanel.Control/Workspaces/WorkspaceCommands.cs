@@ -54,6 +54,10 @@ public sealed class WorkspaceCommands(
 {
     private const int MaxAttempts = 5;
 
+    private static readonly Func<Workspace, Task<string?>> RefusedWhileSuspended = static w => Task.FromResult(w.Suspended
+        ? $"Workspace '{w.UserName}' is suspended by an administrator; resume it first."
+        : null);
+
     /// <summary>
     /// Creates the workspace (desired: running) or returns the existing one; safe to repeat and to race. A template
     /// (null: the default for a new one, unchanged for an existing one) that differs rolls the workspace to it. An
@@ -189,38 +193,40 @@ public sealed class WorkspaceCommands(
 
     /// <summary>Also what the gateway's wake on request calls: refused while the workspace is suspended.</summary>
     public Task<CommandResult> StartAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "start", caller, w => w.DesiredState = DesiredState.Running, cancellationToken, refusedWhileSuspended: true);
+        ChangeAsync(userName, new("start", w => w.DesiredState = DesiredState.Running) { Refusal = RefusedWhileSuspended }, caller,
+            cancellationToken);
 
     public Task<CommandResult> StopAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "stop", caller, w => w.DesiredState = DesiredState.Stopped, cancellationToken);
+        ChangeAsync(userName, new("stop", w => w.DesiredState = DesiredState.Stopped), caller, cancellationToken);
 
     public Task<CommandResult> RestartAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "restart", caller, w =>
+        ChangeAsync(userName, new("restart", w =>
         {
             w.DesiredState = DesiredState.Running;
             w.RestartRequestedAt = clock.GetUtcNow().UtcDateTime;
-        }, cancellationToken, refusedWhileSuspended: true);
+        })
+        { Refusal = RefusedWhileSuspended }, caller, cancellationToken);
 
     /// <summary>Stops the workspace and keeps it stopped: only <see cref="ResumeAsync"/> lets it run again.</summary>
     public Task<CommandResult> SuspendAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "suspended", caller, w =>
+        ChangeAsync(userName, new("suspended", w =>
         {
             w.Suspended = true;
             w.DesiredState = DesiredState.Stopped;
-        }, cancellationToken);
+        }), caller, cancellationToken);
 
     public Task<CommandResult> ResumeAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "resumed", caller, w =>
+        ChangeAsync(userName, new("resumed", w =>
         {
             w.Suspended = false;
             w.DesiredState = DesiredState.Running;
-        }, cancellationToken);
+        }), caller, cancellationToken);
 
     public Task<CommandResult> PinAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "pin", caller, w => w.Pinned = true, cancellationToken);
+        ChangeAsync(userName, new("pin", w => w.Pinned = true), caller, cancellationToken);
 
     public Task<CommandResult> UnpinAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "unpin", caller, w => w.Pinned = false, cancellationToken);
+        ChangeAsync(userName, new("unpin", w => w.Pinned = false), caller, cancellationToken);
 
     /// <summary>
     /// Stops a workspace the culler found idle, unless it changed since the culler read it (used, pinned, stopped or
@@ -264,8 +270,11 @@ public sealed class WorkspaceCommands(
             return new CommandResult(CommandOutcome.Unchanged, workspace);
         }
 
-        return await ChangeAsync(userName, "plan", caller, w => w.Plan = plan.Name, cancellationToken, detail: $"{workspace.Plan} → {plan.Name}",
-            refusal: async w => TemplateRefusal(plan, w.Template) ?? await FullRefusalAsync(plan, cancellationToken));
+        return await ChangeAsync(userName, new("plan", w => w.Plan = plan.Name)
+        {
+            Detail = $"{workspace.Plan} → {plan.Name}",
+            Refusal = async w => TemplateRefusal(plan, w.Template) ?? await FullRefusalAsync(plan, cancellationToken),
+        }, caller, cancellationToken);
     }
 
     /// <summary>Why <paramref name="plan"/> does not take a workspace running <paramref name="template"/>; null when it does.</summary>
@@ -279,15 +288,24 @@ public sealed class WorkspaceCommands(
             : null;
 
     public Task<CommandResult> DeleteAsync(string userName, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(userName, "delete", caller, w =>
+        ChangeAsync(userName, new("delete", w =>
         {
             w.DesiredState = DesiredState.Deleted;
             w.State = WorkspaceState.Deleting;
-        }, cancellationToken);
+        }), caller, cancellationToken);
 
-    private async Task<CommandResult> ChangeAsync(string userName, string action, Caller caller, Action<Workspace> change,
-        CancellationToken cancellationToken, string? detail = null, bool refusedWhileSuspended = false,
-        Func<Workspace, Task<string?>>? refusal = null)
+    /// <summary>
+    /// One change to what a workspace should be: the audit log's action (and <see cref="Detail"/>), what it sets, and
+    /// why it may be refused (<see cref="Refusal"/>: a problem, or null), judged on the row as read in the change's transaction.
+    /// </summary>
+    private sealed record WorkspaceChange(string Action, Action<Workspace> Apply)
+    {
+        public string? Detail { get; init; }
+
+        public Func<Workspace, Task<string?>>? Refusal { get; init; }
+    }
+
+    private async Task<CommandResult> ChangeAsync(string userName, WorkspaceChange change, Caller caller, CancellationToken cancellationToken)
     {
         // Generation is a concurrency token: when the reconciler wrote the row meanwhile, read it again and redo.
         for (var attempt = 1; ; attempt++)
@@ -305,21 +323,15 @@ public sealed class WorkspaceCommands(
                 return new CommandResult(CommandOutcome.Conflict, workspace, $"Workspace '{userName}' is being deleted.");
             }
 
-            if (refusedWhileSuspended && workspace.Suspended)
-            {
-                return new CommandResult(CommandOutcome.Conflict, workspace,
-                    $"Workspace '{userName}' is suspended by an administrator; resume it first.");
-            }
-
-            if (refusal is not null && await refusal(workspace) is { } problem)
+            if (change.Refusal is not null && await change.Refusal(workspace) is { } problem)
             {
                 return new CommandResult(CommandOutcome.Conflict, workspace, problem);
             }
 
-            change(workspace);
+            change.Apply(workspace);
             workspace.Generation++;
             workspace.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-            AuditLog.Record(db, clock, caller.Actor, action, userName, "accepted", detail, caller.Source);
+            AuditLog.Record(db, clock, caller.Actor, change.Action, userName, "accepted", change.Detail, caller.Source);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
