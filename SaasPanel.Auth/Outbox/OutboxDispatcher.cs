@@ -56,9 +56,14 @@ public sealed class OutboxDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
         var settings = options.Value;
 
+        // Due messages of users with no earlier one waiting for its retry: users backing off (Control refusing them for
+        // now) hold back their own later messages, never the batch of anyone else.
+        var now = clock.GetUtcNow().UtcDateTime;
         var pending = await db.OutboxMessages
             .AsNoTracking()
             .Where(Undelivered)
+            .Where(m => m.NextAttemptAt <= now && !db.OutboxMessages.Any(earlier => earlier.UserName == m.UserName && earlier.Id < m.Id
+                && earlier.DeliveredAt == null && earlier.FailedAt == null && earlier.NextAttemptAt > now))
             .OrderBy(m => m.Id)
             .Take(settings.BatchSize)
             .ToListAsync(cancellationToken);

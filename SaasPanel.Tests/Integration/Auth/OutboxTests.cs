@@ -144,6 +144,34 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task Users_waiting_for_a_retry_do_not_hold_back_a_new_registration()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        await using var auth = AuthTestHost.Create(control.BaseAddress, new Dictionary<string, string?> { ["Outbox:BatchSize"] = "2" });
+        using (var scope = auth.Services.CreateScope())
+        {
+            // More users backing off (say their plan at Control is full) than a batch holds, each with a later message too.
+            var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+            var now = DateTime.UtcNow;
+            foreach (var (user, id) in new[] { ("anna", "1"), ("bert", "2"), ("cleo", "3") })
+            {
+                var waiting = OutboxMessage.Provision(user, $"{user}@example.com", id, user, now);
+                waiting.NextAttemptAt = now.AddHours(1);
+                db.OutboxMessages.Add(waiting);
+                db.OutboxMessages.Add(OutboxMessage.Deprovision(user, user, now));
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        using var browser = auth.CreateBrowser();
+        await browser.RegisterAsync("dora", "dora@example.com", "password1");
+
+        await Eventually.AssertAsync(() => DeliveredAsync(auth, "dora"), s_deadline, "dora delivered past the users backing off");
+        Assert.DoesNotContain(control.Calls, c => c.StartsWith("DELETE", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_backlog_gauge_counts_the_messages_waiting_for_control()
     {
         await using var control = new FakeControlApi(); // not started yet: connection refused
