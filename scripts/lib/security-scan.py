@@ -149,6 +149,8 @@ def sample(schema, spec):
     """A value of the schema's shape (strings marked '*' for sqlmap), following $ref into components."""
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].split("/")[-1]]
+    if schema.get("enum"):
+        return f"{schema['enum'][0]}*"
     kinds = schema.get("type", "object")
     kind = next((k for k in kinds if k != "null"), "string") if isinstance(kinds, list) else kinds
     if kind == "object":
@@ -158,8 +160,18 @@ def sample(schema, spec):
     if kind in ("integer", "number"):
         return 1
     if kind == "boolean":
-        return True
+        return False
     return "probe*"
+
+
+def marked(schema, spec):
+    """A query parameter's sample value, marked for sqlmap: a number where the API expects one, so the base request is valid."""
+    value = sample(schema, spec)
+    return value if isinstance(value, str) else f"{json.dumps(value)}*"
+
+
+# Endpoints that stream until the client leaves (server-sent events): every sqlmap request would wait for its timeout.
+STREAMS = {"/api/workspaces/changes"}
 
 
 def api_requests(openapi_path, out_dir, base, api_key):
@@ -169,10 +181,12 @@ def api_requests(openapi_path, out_dir, base, api_key):
     os.makedirs(out_dir, exist_ok=True)
     written = 0
     for path, operations in spec["paths"].items():
+        if path in STREAMS:
+            continue
         for method, operation in operations.items():
             params = operation.get("parameters", []) + operations.get("parameters", [])
             url = re.sub(r"\{[^}]+\}", "sqlmap-probe*", path)
-            query = [f"{p['name']}=probe*" for p in params if p.get("in") == "query"]
+            query = [f"{p['name']}={marked(p.get('schema', {}), spec)}" for p in params if p.get("in") == "query"]
             if query:
                 url += "?" + "&".join(query)
             body = None
