@@ -13,12 +13,19 @@ public sealed class SecurityHeadersOptions
 
 /// <summary>
 /// The browser-side defences on every response: a CSP without inline script or style, no framing,
-/// no MIME sniffing, no referrer. A response forwarded from a workspace keeps the app's own policy
-/// and only gets what it left out.
+/// no MIME sniffing, no referrer, HTTPS only once a browser has seen the site over HTTPS (browsers ignore
+/// HSTS over plain HTTP), and the legacy XSS filter in its blocking mode. A response forwarded from a
+/// workspace keeps the app's own headers and only gets what it left out.
 /// </summary>
 public static class SecurityHeaders
 {
     private const string ForwardedItem = "SaasPanel.SecurityHeaders.Forwarded";
+
+    /// <summary>One year, without subdomains: other sites of the domain may still be served over plain HTTP.</summary>
+    public const string StrictTransportSecurity = "max-age=31536000";
+
+    /// <summary>Only old browsers still filter; "block" stops the page rather than rewriting it (the filter's own XSS).</summary>
+    public const string XssProtection = "1; mode=block";
 
     /// <summary>Marks the response as the workspace app's: its own headers win.</summary>
     public static void KeepApplicationHeaders(HttpContext context) => context.Items[ForwardedItem] = true;
@@ -37,7 +44,10 @@ public static class SecurityHeaders
                 {
                     headers.TryAdd("Content-Security-Policy", "frame-ancestors 'none'");
                     headers.TryAdd("X-Content-Type-Options", "nosniff");
+                    headers.TryAdd("X-Frame-Options", "DENY");
                     headers.TryAdd("Referrer-Policy", "no-referrer");
+                    headers.TryAdd("Strict-Transport-Security", StrictTransportSecurity);
+                    headers.TryAdd("X-XSS-Protection", XssProtection);
                 }
                 else
                 {
@@ -45,6 +55,8 @@ public static class SecurityHeaders
                     headers.XContentTypeOptions = "nosniff";
                     headers.XFrameOptions = "DENY";
                     headers["Referrer-Policy"] = "no-referrer";
+                    headers.StrictTransportSecurity = StrictTransportSecurity;
+                    headers.XXSSProtection = XssProtection;
                 }
 
                 return Task.CompletedTask;

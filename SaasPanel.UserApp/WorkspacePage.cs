@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using SaasPanel.Contracts;
@@ -9,18 +10,27 @@ public static class WorkspacePage
 {
     private const int MaxListedEntries = 20;
 
+    /// <summary>
+    /// The page's own policy: nothing but its one inline style sheet (allowed by its hash) and same-origin requests
+    /// (the echo socket); the gateway keeps an app's policy, so this is what a browser enforces on the workspace.
+    /// </summary>
+    internal static readonly string ContentSecurityPolicy =
+        $"default-src 'self'; script-src 'self'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(StyleSheet)))}'; "
+        + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     public static IResult Render(HttpRequest request, WorkspaceIdentity identity, TimeProvider clock)
     {
         var html = HtmlEncoder.Default;
         var prefix = PathPrefix(request);
         var uptime = clock.GetUtcNow() - identity.StartedAt;
+        request.HttpContext.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
 
         var page = new StringBuilder()
             .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(html.Encode(identity.UserName)).Append(" · SaasPanel</title>")
             .Append("<base href=\"").Append(html.Encode(prefix)).Append("/\">")
-            .Append(Styles)
+            .Append("<style>").Append(StyleSheet).Append("</style>")
             .Append("</head><body><header><strong>SaasPanel</strong> workspace")
             // One click: a plain POST to Auth on the same origin (Auth accepts it by its Origin headers).
             .Append("<form class=\"logout\" method=\"post\" action=\"/user/logout\"><button type=\"submit\">Log out</button></form></header><main>")
@@ -77,8 +87,7 @@ public static class WorkspacePage
         page.Append(entries.Count > MaxListedEntries ? "<li>…</li></ul>" : "</ul>");
     }
 
-    private const string Styles = """
-        <style>
+    private const string StyleSheet = """
         body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
         header{display:flex;justify-content:space-between;align-items:center;padding:.8rem 1.5rem;background:#1d2330;color:#fff}
         header a{color:#fff}
@@ -87,6 +96,5 @@ public static class WorkspacePage
         dl{display:grid;grid-template-columns:8rem 1fr;gap:.4rem 1rem}
         dt{color:#667}
         .muted{color:#667}
-        </style>
         """;
 }

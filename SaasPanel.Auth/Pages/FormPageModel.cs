@@ -14,9 +14,9 @@ public abstract class FormPageModel : PageModel
 
     protected Task SignInAsync(Users.User user) => HttpContext.SignInAsync(UserPrincipals.Create(user));
 
-    /// <summary>Only local paths, so a crafted link cannot send someone elsewhere after signing in.</summary>
+    /// <summary>Only safe local paths (<see cref="ReturnUrls"/>), so a crafted link cannot send someone elsewhere after signing in.</summary>
     protected IActionResult RedirectToLocal(string? returnUrl, string fallback) =>
-        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : LocalRedirect(fallback);
+        Url.IsSafeReturnUrl(returnUrl) ? LocalRedirect(returnUrl) : LocalRedirect(fallback);
 
     /// <summary>One answer for every refusal, so it does not tell whether the name exists or is being throttled.</summary>
     protected void AddSignInRefusedError() => ModelState.AddModelError("",

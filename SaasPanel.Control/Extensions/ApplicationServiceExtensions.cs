@@ -81,7 +81,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/", ControlPolicies.PanelAdmin));
+        builder.Services.AddRazorPages(options => options.Conventions.AuthorizeFolder("/", ControlPolicies.PanelAdmin))
+            .AddMvcOptions(options => options.Filters.Add(new UnknownHandlerFilter()));
     }
 
     private static Task RejectApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)

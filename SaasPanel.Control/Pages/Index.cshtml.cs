@@ -125,7 +125,7 @@ public sealed class IndexModel(
                 + (skipped > 0 ? $" ({skipped} skipped: unknown, being deleted or suspended)." : ".");
         }
 
-        return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage();
+        return Url.IsSafeReturnUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage();
     }
 
     public string SortLink(WorkspaceSort sort) =>

@@ -1,8 +1,16 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SaasPanel.Auth.Data;
 using SaasPanel.Control.Data;
 using SaasPanel.Tests.Infrastructure;
+using SaasPanel.UserApp;
 
 namespace SaasPanel.Tests.Security;
 
@@ -33,6 +41,37 @@ public sealed class HeaderAttackTests
         using var client = control.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         AssertSecurityHeaders(await client.GetAsync(path));
+    }
+
+    [Fact]
+    public async Task Behind_a_TLS_proxy_every_cookie_Auth_writes_is_Secure_the_flash_message_too()
+    {
+        await using var control = await FakeControlApi.StartNewAsync();
+        await using var auth = AuthTestHost.Create(control.BaseAddress, new Dictionary<string, string?> { ["SignIn:SecureCookies"] = "true" });
+
+        Assert.Equal(CookieSecurePolicy.Always, auth.Services.GetRequiredService<IOptions<CookieTempDataProviderOptions>>().Value.Cookie.SecurePolicy);
+        Assert.Equal(CookieSecurePolicy.Always, auth.Services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.Cookie.SecurePolicy);
+    }
+
+    [Fact]
+    public async Task The_workspace_page_allows_its_own_style_sheet_by_hash_and_nothing_inline_besides()
+    {
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        context.Response.Body = new MemoryStream();
+        var identity = new WorkspaceIdentity("alice", "alice@example.com", "secret", "/nowhere", DateTimeOffset.UnixEpoch);
+
+        await WorkspacePage.Render(context.Request, identity, TimeProvider.System).ExecuteAsync(context);
+
+        var page = Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+        var styleSheet = page.Split("<style>")[1].Split("</style>")[0];
+        var hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(styleSheet)));
+        var csp = context.Response.Headers.ContentSecurityPolicy.ToString();
+        Assert.Contains($"style-src 'sha256-{hash}'", csp);
+        Assert.Contains("script-src 'self'", csp);
+        Assert.Contains("object-src 'none'", csp);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.DoesNotContain("<script", page);
     }
 
     [Fact]
@@ -73,5 +112,8 @@ public sealed class HeaderAttackTests
         Assert.DoesNotContain("unsafe-inline", csp);
         Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", string.Join(",", response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("DENY", string.Join(",", response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("max-age=31536000", string.Join(",", response.Headers.GetValues("Strict-Transport-Security")));
+        Assert.Equal("1; mode=block", string.Join(",", response.Headers.GetValues("X-XSS-Protection")));
     }
 }

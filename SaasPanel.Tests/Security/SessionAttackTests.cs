@@ -126,31 +126,61 @@ public sealed class SessionAttackTests : IAsyncLifetime
             .Single(cookie => cookie.StartsWith(SharedSignInExtensions.CookieName + "=", StringComparison.Ordinal));
 }
 
+/// <summary>Control (:5001) beside a real Auth whose admin is signed in: the panel as the admin's browser sees it.</summary>
+internal sealed class SignedInPanel : IAsyncDisposable
+{
+    private FakeControlApi _fakeControl = null!;
+    private ServiceFactory<AuthDbContext> _auth = null!;
+
+    public ServiceFactory<ControlDbContext> Control { get; private set; } = null!;
+
+    public AuthTestClient Admin { get; private set; } = null!;
+
+    public string Cookie { get; private set; } = "";
+
+    public static async Task<SignedInPanel> StartAsync()
+    {
+        var panel = new SignedInPanel { _fakeControl = await FakeControlApi.StartNewAsync() };
+        var authPort = TestNetwork.FreePort();
+        panel._auth = AuthTestHost.Create(panel._fakeControl.BaseAddress);
+        panel._auth.UseKestrel(authPort);
+        panel._auth.StartServer();
+        panel.Control = new ServiceFactory<ControlDbContext>("control", new Dictionary<string, string?>
+        {
+            ["DataProtection:KeyDirectory"] = Path.Combine(panel._auth.DataDirectory, "keys"),
+            ["AuthSessions:Url"] = $"http://127.0.0.1:{authPort}/",
+            ["AuthSessions:CacheDuration"] = "00:00:00",
+        });
+        panel.Admin = AuthTestHost.CreateLoopbackBrowser(authPort);
+        panel.Cookie = SessionAttackTests.SessionCookie(await panel.Admin.AdminSignInAsync());
+        return panel;
+    }
+
+    /// <summary>A client of Control that sends only the cookie it is given (the copied one).</summary>
+    public HttpClient CreateClient() =>
+        Control.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        await Control.DisposeAsync();
+        await _auth.DisposeAsync();
+        await _fakeControl.DisposeAsync();
+    }
+}
+
 /// <summary>An admin's cookie copied before they signed out, replayed at Control (:5001) against the panel and the API.</summary>
 public sealed class ControlSessionAttackTests
 {
     private static Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string cookie) =>
         SessionAttackTests.GetWithCookieAsync(client, path, cookie);
 
-    private static string SessionCookie(HttpResponseMessage response) => SessionAttackTests.SessionCookie(response);
-
     [Fact]
     public async Task An_admin_cookie_copied_before_logout_is_refused_by_Control_after_it()
     {
-        await using var fakeControl = await FakeControlApi.StartNewAsync();
-        var authPort = TestNetwork.FreePort();
-        await using var auth = AuthTestHost.Create(fakeControl.BaseAddress);
-        auth.UseKestrel(authPort);
-        auth.StartServer();
-        await using var control = new ServiceFactory<ControlDbContext>("control", new Dictionary<string, string?>
-        {
-            ["DataProtection:KeyDirectory"] = Path.Combine(auth.DataDirectory, "keys"),
-            ["AuthSessions:Url"] = $"http://127.0.0.1:{authPort}/",
-            ["AuthSessions:CacheDuration"] = "00:00:00",
-        });
-        using var admin = AuthTestHost.CreateLoopbackBrowser(authPort);
-        var copied = SessionCookie(await admin.AdminSignInAsync());
-        using var thief = control.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        await using var panel = await SignedInPanel.StartAsync();
+        var (admin, copied) = (panel.Admin, panel.Cookie);
+        using var thief = panel.CreateClient();
         var apiBefore = await GetWithCookieAsync(thief, "/api/workspaces", copied);
         var panelBefore = await GetWithCookieAsync(thief, "/", copied);
 
