@@ -13,17 +13,38 @@ namespace SaasPanel.Tests.Infrastructure;
 internal static class InstanceCleanup
 {
     private const int Parallelism = 8;
+    private const int Rounds = 5;
 
     public static async Task<(int Containers, int Volumes)> RemoveAsync(DockerClient docker, string instanceId, CancellationToken cancellationToken)
     {
         var filters = InstanceFilter(instanceId);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
         await RemoveServicesAsync(docker, instanceId, cancellationToken);
-        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filters }, cancellationToken);
-        await Parallel.ForEachAsync(containers, parallel, async (container, ct) => await RemoveContainerAsync(docker, container.ID, ct));
+        var (containerCount, volumeCount) = (0, 0);
+        // A container whose create was on its way when Control stopped appears after the listing, and its volume is then in
+        // use: another round removes it, then the volume (bounded: the engine creates nothing new once Control is gone).
+        for (var round = 1; ; round++)
+        {
+            var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filters }, cancellationToken);
+            await Parallel.ForEachAsync(containers, parallel, async (container, ct) => await RemoveContainerAsync(docker, container.ID, ct));
 
-        var volumes = (await docker.Volumes.ListAsync(new VolumesListParameters { Filters = filters }, cancellationToken)).Volumes ?? [];
-        await Parallel.ForEachAsync(volumes, parallel, async (volume, ct) => await RemoveVolumeAsync(docker, volume.Name, ct));
+            var volumes = (await docker.Volumes.ListAsync(new VolumesListParameters { Filters = filters }, cancellationToken)).Volumes ?? [];
+            var inUse = 0;
+            await Parallel.ForEachAsync(volumes, parallel, async (volume, ct) =>
+            {
+                if (!await RemoveVolumeAsync(docker, volume.Name, lastRound: round == Rounds, ct))
+                {
+                    Interlocked.Increment(ref inUse);
+                }
+            });
+            (containerCount, volumeCount) = (containerCount + containers.Count, volumeCount + volumes.Count - inUse);
+            if (inUse == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
 
         // Last: a network still in use by a container cannot go.
         foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, cancellationToken))
@@ -31,7 +52,7 @@ internal static class InstanceCleanup
             await RemoveNetworkAsync(docker, network.ID, cancellationToken);
         }
 
-        return (containers.Count, volumes.Count);
+        return (containerCount, volumeCount);
     }
 
     /// <summary>The engine's filter for everything labelled with this instance id.</summary>
@@ -85,7 +106,8 @@ internal static class InstanceCleanup
         }
     }
 
-    private static async Task RemoveVolumeAsync(DockerClient docker, string name, CancellationToken cancellationToken)
+    /// <summary>False when a container still uses the volume (and this is not the last round, which throws).</summary>
+    private static async Task<bool> RemoveVolumeAsync(DockerClient docker, string name, bool lastRound, CancellationToken cancellationToken)
     {
         try
         {
@@ -95,6 +117,12 @@ internal static class InstanceCleanup
         {
             // Gone already.
         }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict && !lastRound)
+        {
+            return false;
+        }
+
+        return true;
     }
 
     private static async Task RemoveNetworkAsync(DockerClient docker, string id, CancellationToken cancellationToken)
