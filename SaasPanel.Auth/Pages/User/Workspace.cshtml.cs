@@ -87,8 +87,14 @@ public sealed class WorkspaceModel(ControlApiClient control, UserAccounts accoun
         try
         {
             Workspace = await control.GetOwnWorkspaceAsync(UserName, cancellationToken);
-            Logs = Workspace is null ? [] : await control.GetOwnLogsAsync(UserName, LogLines, cancellationToken);
-            Usage = Workspace is null ? null : await control.GetOwnUsageAsync(UserName, cancellationToken);
+            if (Workspace is not null)
+            {
+                // Side by side: the use waits on the engine's stats (about a second), the logs need not wait behind it.
+                var logs = control.GetOwnLogsAsync(UserName, LogLines, cancellationToken);
+                var usage = control.GetOwnUsageAsync(UserName, cancellationToken);
+                await Task.WhenAll(logs, usage);
+                (Logs, Usage) = (await logs, await usage);
+            }
         }
         catch (Exception exception) when (IsControlUnreachable(exception, cancellationToken))
         {
