@@ -16,8 +16,6 @@ public static class WorkspaceContainer
 /// <summary>The environment variables Control sets in every workspace container.</summary>
 public static class WorkspaceEnvironment
 {
-    public const string UserName = "USERNAME";
-    public const string Email = "EMAIL";
     public const string GatewaySecret = "GATEWAY_SECRET";
     public const string WorkspaceDirectory = "WORKSPACE_DIR";
 }

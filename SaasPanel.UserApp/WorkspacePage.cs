@@ -22,22 +22,23 @@ public static class WorkspacePage
     {
         var html = HtmlEncoder.Default;
         var prefix = PathPrefix(request);
+        var caller = Caller.From(request);
         var uptime = clock.GetUtcNow() - identity.StartedAt;
         request.HttpContext.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
 
         var page = new StringBuilder()
             .Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>").Append(html.Encode(identity.UserName)).Append(" · SaasPanel</title>")
+            .Append("<title>").Append(html.Encode(caller.UserName)).Append(" · SaasPanel</title>")
             .Append("<base href=\"").Append(html.Encode(prefix)).Append("/\">")
             .Append("<style>").Append(StyleSheet).Append("</style>")
             .Append("</head><body><header><strong>SaasPanel</strong> workspace")
             // One click: a plain POST to Auth on the same origin (Auth accepts it by its Origin headers).
             .Append("<form class=\"logout\" method=\"post\" action=\"/user/logout\"><button type=\"submit\">Log out</button></form></header><main>")
-            .Append("<h1>Hello, <span id=\"username\">").Append(html.Encode(identity.UserName)).Append("</span></h1>")
+            .Append("<h1>Hello, <span id=\"username\">").Append(html.Encode(caller.UserName)).Append("</span></h1>")
             .Append("<dl>")
-            .Append("<dt>User</dt><dd>").Append(html.Encode(identity.UserName)).Append("</dd>")
-            .Append("<dt>Email</dt><dd id=\"email\">").Append(html.Encode(identity.Email)).Append("</dd>")
+            .Append("<dt>User</dt><dd>").Append(html.Encode(caller.UserName)).Append("</dd>")
+            .Append("<dt>Email</dt><dd id=\"email\">").Append(html.Encode(caller.Email)).Append("</dd>")
             .Append("<dt>Status</dt><dd id=\"status\">Running</dd>")
             .Append("<dt>Up since</dt><dd>").Append(identity.StartedAt.ToString("u")).Append(" (")
             .Append(FormatUptime(uptime)).Append(")</dd>")

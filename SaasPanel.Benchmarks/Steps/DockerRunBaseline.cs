@@ -64,7 +64,6 @@ internal sealed class DockerRunBaseline(string instanceId, string image, Benchma
             [
                 "run", "--detach",
                 "--label", $"{WorkspaceLabels.Instance}={instanceId}",
-                "--env", $"{WorkspaceEnvironment.UserName}={userName}",
                 "--env", $"{WorkspaceEnvironment.GatewaySecret}={secret}",
                 "--network", network,
                 image,

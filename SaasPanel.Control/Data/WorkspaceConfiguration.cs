@@ -23,6 +23,9 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
         // Every write bumps it; a command that read an older row retries instead of overwriting a newer one.
         builder.Property(w => w.Generation).IsConcurrencyToken();
         builder.Property(w => w.ContainerId).HasMaxLength(64);
+        builder.Property(w => w.VolumeName).HasMaxLength(255);
+        // A claimed pool member's volume is one workspace's files, never two's.
+        builder.HasIndex(w => w.VolumeName).IsUnique();
         builder.Property(w => w.LastError).HasMaxLength(1000);
     }
 }

@@ -7,6 +7,7 @@ using SaasPanel.Control.Culling;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Pages;
 using SaasPanel.Control.Plans;
+using SaasPanel.Control.Pool;
 using SaasPanel.Control.Reconciler;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Security;
@@ -50,6 +51,8 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<WorkspaceConvergence>();
         builder.Services.AddSingleton<WorkspaceReconciler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WorkspaceReconciler>());
+        builder.Services.AddSingleton<WarmPool>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WarmPool>());
         builder.Services.AddScoped<WorkspaceCommands>();
         builder.Services.AddScoped<WorkspaceUsageReader>();
         builder.Services.AddHostedService<IdleCuller>();

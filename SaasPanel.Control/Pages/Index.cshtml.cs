@@ -142,7 +142,7 @@ public sealed class IndexModel(
         var storageLimits = await db.Plans.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.StorageLimitMb, cancellationToken);
         var sizes = await engine.GetDataSizesAsync(cancellationToken);
         Volumes = items.ToDictionary(w => w.UserName, w => WorkspaceVolume.Of(
-            sizes.TryGetValue(w.UserName, out var size) ? size : null, storageLimits.GetValueOrDefault(w.Plan)));
+            sizes.Of(w.UserName, w.VolumeName), storageLimits.GetValueOrDefault(w.Plan)));
         (RecentActivity, _) = await new AuditQuery(1, 8).RunAsync(db, cancellationToken);
     }
 

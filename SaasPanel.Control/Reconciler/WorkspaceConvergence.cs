@@ -6,6 +6,7 @@ using SaasPanel.Control.Audit;
 using SaasPanel.Control.Changes;
 using SaasPanel.Control.Data;
 using SaasPanel.Control.Plans;
+using SaasPanel.Control.Pool;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Telemetry;
 using SaasPanel.Control.Workspaces;
@@ -20,6 +21,7 @@ namespace SaasPanel.Control.Reconciler;
 public sealed partial class WorkspaceConvergence(
     IServiceScopeFactory scopes,
     IWorkspaceRuntime runtime,
+    WarmPool pool,
     WorkspaceChangeFeed feed,
     ControlTelemetry telemetry,
     TimeProvider clock,
@@ -78,7 +80,7 @@ public sealed partial class WorkspaceConvergence(
             await runtime.RemoveAsync(container.Id, cancellationToken);
         }
 
-        await runtime.RemoveDataAsync(userName, cancellationToken);
+        await runtime.RemoveDataAsync(userName, workspace?.VolumeName, cancellationToken);
 
         if (workspace is null)
         {
@@ -118,6 +120,11 @@ public sealed partial class WorkspaceConvergence(
         CancellationToken cancellationToken)
     {
         var containerName = WorkspaceLabels.ContainerName(runtimeOptions.Value.InstanceId, workspace.UserName);
+        if (containers.Count == 0 && await FinishClaimAsync(workspace, cancellationToken) is { } claimed)
+        {
+            containers.Add(claimed);
+        }
+
         var container = containers.FirstOrDefault(c => c.Id == workspace.ContainerId) ?? containers.FirstOrDefault();
 
         // Duplicates (labelled by hand, or left by an engine restart) go; one container per user.
@@ -162,9 +169,15 @@ public sealed partial class WorkspaceConvergence(
         var needsReadiness = false;
         if (container is null)
         {
+            container = await ClaimFromPoolAsync(db, workspace, imageId, limits, cancellationToken);
+        }
+
+        if (container is null)
+        {
             await ObserveAsync(db, workspace, WorkspaceState.Starting, null, null, null, cancellationToken);
             container = await runtime.CreateAsync(
-                new WorkspaceSpec(workspace.UserName, workspace.Email, workspace.GatewaySecret, workspace.Generation, workspace.Template, imageId, limits),
+                new WorkspaceSpec(workspace.UserName, workspace.GatewaySecret, workspace.Generation, workspace.Template, imageId, limits,
+                    workspace.VolumeName),
                 cancellationToken);
             LogCreated(workspace.UserName, containerName);
         }
@@ -209,6 +222,76 @@ public sealed partial class WorkspaceConvergence(
 
         telemetry.ProvisionDuration.Record(Stopwatch.GetElapsedTime(provisioning).TotalSeconds);
         await ObserveAsync(db, workspace, WorkspaceState.Running, container.Id, endpoint.Url, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A new workspace (never had a container, has no files) takes a started member of the warm pool instead of
+    /// starting a container: the row takes the member's container, gateway secret and volume first, then the member
+    /// takes the user's name. A crash in between leaves a row naming a pool member, which <see cref="FinishClaimAsync"/>
+    /// completes and the pool never hands out again; so a claim is never lost, and never made twice. Null: none to claim.
+    /// </summary>
+    private async Task<WorkspaceInstance?> ClaimFromPoolAsync(ControlDbContext db, Workspace workspace, string imageId, WorkspaceLimits limits,
+        CancellationToken cancellationToken)
+    {
+        if (workspace.ContainerId is not null || workspace.VolumeName is not null
+            || pool.TryTake(workspace.Template, imageId, limits.Label) is not { } member)
+        {
+            return null;
+        }
+
+        var taken = false;
+        try
+        {
+            // Files kept from before (a workspace provisioned again over its user's volume) stay theirs: no claim.
+            taken = !await runtime.HasDataAsync(workspace.UserName, cancellationToken)
+                && await db.Workspaces
+                    .Where(w => w.Id == workspace.Id && w.ContainerId == null && w.VolumeName == null)
+                    .ExecuteUpdateAsync(update => update
+                        .SetProperty(w => w.ContainerId, member.ContainerId)
+                        .SetProperty(w => w.GatewaySecret, member.GatewaySecret)
+                        .SetProperty(w => w.VolumeName, member.VolumeName)
+                        .SetProperty(w => w.Generation, w => w.Generation + 1)
+                        .SetProperty(w => w.UpdatedAt, clock.GetUtcNow().UtcDateTime), cancellationToken) == 1;
+        }
+        finally
+        {
+            if (!taken)
+            {
+                pool.Return(member);
+            }
+        }
+
+        if (!taken)
+        {
+            return null;
+        }
+
+        workspace.GatewaySecret = member.GatewaySecret;
+        workspace.VolumeName = member.VolumeName;
+        await ObserveAsync(db, workspace, WorkspaceState.Starting, member.ContainerId, null, null, cancellationToken);
+        var claimed = await runtime.ClaimAsync(member.ContainerId, workspace.UserName, cancellationToken);
+        pool.Claimed(member.ContainerId);
+        telemetry.PoolClaims.Add(1);
+        LogClaimed(workspace.UserName, member.ContainerId);
+        return claimed;
+    }
+
+    /// <summary>
+    /// The pool member a crash left half-claimed (the row names it, it still bears a pool member's name) becomes the
+    /// user's now; null when the row names no such container.
+    /// </summary>
+    private async Task<WorkspaceInstance?> FinishClaimAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        if (!runtime.SupportsWarmPool || workspace.ContainerId is not { } containerId
+            || await runtime.InspectAsync(containerId, cancellationToken) is not { } member || !WorkspaceLabels.IsPoolMember(member.UserName))
+        {
+            return null;
+        }
+
+        LogFinishingClaim(workspace.UserName, containerId);
+        var claimed = await runtime.ClaimAsync(containerId, workspace.UserName, cancellationToken);
+        pool.Claimed(containerId);
+        return claimed;
     }
 
     /// <summary>
@@ -294,6 +377,12 @@ public sealed partial class WorkspaceConvergence(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created container {ContainerName} for {UserName}")]
     private partial void LogCreated(string userName, string containerName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {UserName} claimed the warm pool's container {ContainerId}")]
+    private partial void LogClaimed(string userName, string containerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Finishing the claim of {UserName} on the warm pool's container {ContainerId}, which a crash interrupted")]
+    private partial void LogFinishingClaim(string userName, string containerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rolling workspace {UserName} from image and limits {OldImage} to {NewImage}")]
     private partial void LogRolling(string userName, string oldImage, string newImage);

@@ -28,16 +28,29 @@ internal sealed class DockerWorkspaceRuntime(
 
     protected override string LogsCommand => "docker logs";
 
-    private Dictionary<string, IDictionary<string, bool>> InstanceFilter(string? type = null, string? userName = null)
+    /// <summary>This installation's containers; of one workspace (a user's, or a pool member's) when named.</summary>
+    private Dictionary<string, IDictionary<string, bool>> InstanceFilter(string? type = null, string? workspaceName = null)
     {
-        var filters = WorkspaceLabels.InstanceFilter(Options.InstanceId, userName);
+        var filters = WorkspaceLabels.InstanceFilter(Options.InstanceId);
         if (type is not null)
         {
             filters["type"] = new Dictionary<string, bool> { [type] = true };
         }
 
+        if (workspaceName is not null)
+        {
+            filters["name"] = WorkspaceLabels.NameFilter(Options.InstanceId, workspaceName);
+        }
+
         return filters;
     }
+
+    /// <summary>
+    /// Whose workspace a container is: by its name (its labels name no user, so a pool member becomes a user's by a rename),
+    /// or by the user label that containers made before the warm pool carry.
+    /// </summary>
+    private string? WorkspaceNameOf(IDictionary<string, string>? labels, string? containerName) =>
+        WorkspaceLabels.Find(labels, WorkspaceLabels.User) ?? WorkspaceLabels.WorkspaceNameOf(Options.InstanceId, containerName);
 
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
@@ -109,15 +122,62 @@ internal sealed class DockerWorkspaceRuntime(
             Options = new Dictionary<string, string> { [IccOption] = "false" },
         }, cancellationToken));
 
-    public async Task<IReadOnlyList<WorkspaceInstance>> ListAsync(string? userName, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkspaceInstance>> ListAsync(string? userName, CancellationToken cancellationToken) =>
+        (await ListContainersAsync(userName, cancellationToken)).Where(c => !WorkspaceLabels.IsPoolMember(c.UserName)).ToList();
+
+    private Task<IList<ContainerListResponse>> ListContainersAsync(IDictionary<string, IDictionary<string, bool>> filters, string? workspaceName,
+        CancellationToken cancellationToken) =>
+        EngineTrace.TraceAsync("docker ps", () => Docker.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = filters }, cancellationToken), userName: workspaceName);
+
+    public bool SupportsWarmPool => true;
+
+    public async Task<IReadOnlyList<WorkspaceInstance>> ListPoolAsync(CancellationToken cancellationToken) =>
+        (await ListContainersAsync(null, cancellationToken)).Where(c => WorkspaceLabels.IsPoolMember(c.UserName)).ToList();
+
+    public async Task<WorkspaceInstance> ClaimAsync(string containerId, string userName, CancellationToken cancellationToken)
     {
-        var containers = await EngineTrace.TraceAsync("docker ps", () => Docker.Containers.ListContainersAsync(
-            new ContainersListParameters { All = true, Filters = InstanceFilter(userName: userName) }, cancellationToken), userName: userName);
-        return containers
-            .Where(c => c.Labels.ContainsKey(WorkspaceLabels.User))
-            .Select(c => new WorkspaceInstance(
+        var member = await InspectAsync(containerId, cancellationToken);
+        if (member is null || !WorkspaceLabels.IsPoolMember(member.UserName))
+        {
+            throw new WorkspaceRuntimeException($"The warm pool member {containerId} is gone or belongs to someone ({member?.UserName}).");
+        }
+
+        await EngineTrace.TraceAsync("docker rename", () => Docker.Containers.RenameContainerAsync(containerId,
+            new ContainerRenameParameters { NewName = WorkspaceLabels.ContainerName(Options.InstanceId, userName) }, cancellationToken),
+            userName: userName);
+        return member with { UserName = userName };
+    }
+
+    /// <summary>
+    /// Every workspace container of this installation (users' and pool members'), or those of one workspace: the one of its
+    /// name, and any labelled as its user's (made before the warm pool, or by hand), which a name filter cannot find.
+    /// </summary>
+    private async Task<IReadOnlyList<WorkspaceInstance>> ListContainersAsync(string? workspaceName, CancellationToken cancellationToken)
+    {
+        IList<ContainerListResponse> containers;
+        if (workspaceName is null)
+        {
+            containers = await ListContainersAsync(InstanceFilter(), workspaceName, cancellationToken);
+        }
+        else
+        {
+            var byName = ListContainersAsync(InstanceFilter(workspaceName: workspaceName), workspaceName, cancellationToken);
+            var byLabel = ListContainersAsync(WorkspaceLabels.InstanceFilter(Options.InstanceId, workspaceName), workspaceName, cancellationToken);
+            containers = [.. (await byName).Concat(await byLabel).DistinctBy(c => c.ID)];
+        }
+
+        var instances = new List<WorkspaceInstance>(containers.Count);
+        foreach (var c in containers)
+        {
+            if (WorkspaceNameOf(c.Labels, c.Names?.FirstOrDefault()) is not { } name)
+            {
+                continue;
+            }
+
+            instances.Add(new WorkspaceInstance(
                 c.ID,
-                c.Labels[WorkspaceLabels.User],
+                name,
                 WorkspaceLabels.Find(c.Labels, WorkspaceLabels.Template) ?? "",
                 WorkspaceLabels.GenerationOf(c.Labels),
                 c.ImageID,
@@ -125,8 +185,10 @@ internal sealed class DockerWorkspaceRuntime(
                 c.Status,
                 c.State == "running" ? EndpointOf(c.Labels, c.NetworkSettings?.Networks) : null,
                 StartedAt: null,
-                WorkspaceLabels.Find(c.Labels, WorkspaceLabels.Limits)))
-            .ToList();
+                WorkspaceLabels.Find(c.Labels, WorkspaceLabels.Limits)));
+        }
+
+        return instances;
     }
 
     public async Task<WorkspaceInstance?> InspectAsync(string containerId, CancellationToken cancellationToken)
@@ -162,7 +224,7 @@ internal sealed class DockerWorkspaceRuntime(
             var existing = await InspectContainerAsync(name, cancellationToken);
             var labels = existing.Config.Labels ?? new Dictionary<string, string>();
             if (WorkspaceLabels.Find(labels, WorkspaceLabels.Instance) != Options.InstanceId
-                || WorkspaceLabels.Find(labels, WorkspaceLabels.User) != spec.UserName)
+                || WorkspaceNameOf(labels, existing.Name) != spec.UserName)
             {
                 throw new WorkspaceRuntimeException(
                     $"A container named {name} exists that this SaasPanel installation does not own; rename or remove it.");
@@ -205,7 +267,7 @@ internal sealed class DockerWorkspaceRuntime(
                         Type = "volume",
                         Source = settings.VolumeName,
                         Target = WorkspaceContainer.Directory,
-                        VolumeOptions = new VolumeOptions { Labels = labels },
+                        VolumeOptions = new VolumeOptions { Labels = new Dictionary<string, string>(settings.VolumeLabels) },
                     },
                 ],
                 // The reconciler decides what runs; the engine must not restart anything on its own.
@@ -277,7 +339,10 @@ internal sealed class DockerWorkspaceRuntime(
         yield return WorkspaceInstanceEvent.Connected;
         await foreach (var message in events.Reader.ReadAllAsync(cancellationToken))
         {
-            if (message.Actor is { } actor && WorkspaceLabels.Find(actor.Attributes, WorkspaceLabels.User) is { } user)
+            // A pool member's events matter to nobody's workspace until a claim renames it (its "rename" event names the user).
+            if (message.Actor is { } actor
+                && WorkspaceNameOf(actor.Attributes, WorkspaceLabels.Find(actor.Attributes, "name")) is { } user
+                && !WorkspaceLabels.IsPoolMember(user))
             {
                 yield return new WorkspaceInstanceEvent(message.Action, actor.ID, user);
             }
@@ -305,7 +370,7 @@ internal sealed class DockerWorkspaceRuntime(
         var labels = container.Config.Labels ?? new Dictionary<string, string>();
         return new WorkspaceInstance(
             container.ID,
-            WorkspaceLabels.Find(labels, WorkspaceLabels.User) ?? "",
+            WorkspaceNameOf(labels, container.Name) ?? "",
             WorkspaceLabels.Find(labels, WorkspaceLabels.Template) ?? "",
             WorkspaceLabels.GenerationOf(labels),
             container.Image,

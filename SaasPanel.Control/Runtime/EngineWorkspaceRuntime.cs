@@ -38,11 +38,14 @@ internal abstract class EngineWorkspaceRuntime(
 
     /// <summary>What the workspace's container or service is given, with the user's volume as the engine holds it.</summary>
     protected async Task<WorkspaceContainerSettings> SettingsAsync(WorkspaceTemplate template, WorkspaceSpec spec, CancellationToken cancellationToken) =>
-        WorkspaceContainerSettings.For(Options, template, spec, await volumes.NameOfAsync(spec.UserName, cancellationToken));
+        WorkspaceContainerSettings.For(Options, template, spec, spec.VolumeName ?? await volumes.NameOfAsync(spec.UserName, cancellationToken));
 
-    public Task RemoveDataAsync(string userName, CancellationToken cancellationToken) => volumes.RemoveAsync(userName, cancellationToken);
+    public Task RemoveDataAsync(string userName, string? volumeName, CancellationToken cancellationToken) =>
+        volumes.RemoveAsync(userName, volumeName, cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, long>> GetDataSizesAsync(CancellationToken cancellationToken) => volumes.SizesAsync(cancellationToken);
+    public Task<bool> HasDataAsync(string userName, CancellationToken cancellationToken) => volumes.ExistAsync(userName, cancellationToken);
+
+    public Task<WorkspaceDataSizes> GetDataSizesAsync(CancellationToken cancellationToken) => volumes.SizesAsync(cancellationToken);
 
     public Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken) => volumes.ListUsersAsync(cancellationToken);
 

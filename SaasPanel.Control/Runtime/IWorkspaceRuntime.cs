@@ -26,6 +26,18 @@ public interface IWorkspaceRuntime
 
     Task StartAsync(string containerId, CancellationToken cancellationToken);
 
+    /// <summary>Whether this runtime keeps a warm pool: a started member becomes a user's by a rename, which not every engine can do.</summary>
+    bool SupportsWarmPool { get; }
+
+    /// <summary>The warm pool's members: started ahead of need, named as such (<see cref="WorkspaceLabels.NewPoolMemberName"/>), running or not.</summary>
+    Task<IReadOnlyList<WorkspaceInstance>> ListPoolAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes a warm pool member the user's workspace by giving it the user's container name; from then on it is listed,
+    /// watched and removed as theirs. Throws when it is gone or no longer a pool member.
+    /// </summary>
+    Task<WorkspaceInstance> ClaimAsync(string containerId, string userName, CancellationToken cancellationToken);
+
     Task StopAsync(string containerId, CancellationToken cancellationToken);
 
     Task RestartAsync(string containerId, CancellationToken cancellationToken);
@@ -39,14 +51,17 @@ public interface IWorkspaceRuntime
     /// <summary>Removes the container and its anonymous volumes; a container already gone is fine.</summary>
     Task RemoveAsync(string containerId, CancellationToken cancellationToken);
 
-    /// <summary>Removes the workspace's files (its volume). Only when the workspace itself is deleted.</summary>
-    Task RemoveDataAsync(string userName, CancellationToken cancellationToken);
-
     /// <summary>
-    /// The bytes each workspace's files (its volume) take on disk, by user, read at most every 30 s; a user missing has
-    /// no volume or one the engine cannot measure.
+    /// Removes the workspace's files: the volumes labelled as the user's and <paramref name="volumeName"/> (a claimed pool
+    /// member's, which names no user) if this installation owns it. Only when the workspace itself is deleted.
     /// </summary>
-    Task<IReadOnlyDictionary<string, long>> GetDataSizesAsync(CancellationToken cancellationToken);
+    Task RemoveDataAsync(string userName, string? volumeName, CancellationToken cancellationToken);
+
+    /// <summary>Whether the user has files of this installation (a volume labelled as theirs).</summary>
+    Task<bool> HasDataAsync(string userName, CancellationToken cancellationToken);
+
+    /// <summary>The bytes each workspace's files (its volume) take on disk, read at most every 30 s.</summary>
+    Task<WorkspaceDataSizes> GetDataSizesAsync(CancellationToken cancellationToken);
 
     /// <summary>The users that have workspace data (volumes) of this installation.</summary>
     Task<IReadOnlyList<string>> ListDataAsync(CancellationToken cancellationToken);
@@ -72,11 +87,13 @@ public interface IWorkspaceRuntime
 }
 
 /// <summary>
-/// What a workspace's container is made from: who it is for, the template and image it runs, and its plan's limits
-/// (null: the template's, else the runtime's defaults).
+/// What a workspace's container is made from: who it is for (a user, or a warm pool member's name, see
+/// <see cref="WorkspaceLabels.NewPoolMemberName"/>), the template and image it runs, its plan's limits (null: the
+/// template's, else the runtime's defaults) and its volume (null: the user's, found by its labels).
 /// </summary>
 public sealed record WorkspaceSpec(
-    string UserName, string Email, string GatewaySecret, int Generation, string Template, string ImageId, WorkspaceLimits? Limits = null);
+    string UserName, string GatewaySecret, int Generation, string Template, string ImageId, WorkspaceLimits? Limits = null,
+    string? VolumeName = null);
 
 /// <summary>Where the gateway reaches a running workspace: a base URL such as <c>http://172.20.0.5:8080</c>.</summary>
 public sealed record WorkspaceEndpoint(string Url)

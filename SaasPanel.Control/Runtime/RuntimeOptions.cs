@@ -49,6 +49,17 @@ public sealed class RuntimeOptions
     [Range(1, 1024)]
     public int TmpSizeMb { get; set; } = 16;
 
+    /// <summary>
+    /// Started, unassigned workspaces kept ready per template (the warm pool), so a new user's workspace runs at once
+    /// instead of waiting for a container to start; 0 turns it off. A template's <see cref="WorkspaceTemplate.PoolSize"/> overrides it.
+    /// </summary>
+    [Range(0, 1000)]
+    public int PoolSize { get; set; } = 2;
+
+    /// <summary>How many warm pool members are created at once while the pool refills.</summary>
+    [Range(1, 64)]
+    public int PoolParallelism { get; set; } = 2;
+
     /// <summary>How long a started container may take to answer its readiness path before it counts as failed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -56,6 +67,9 @@ public sealed class RuntimeOptions
     /// <summary>Grace period for a stopping container before the engine kills it.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The warm pool's size for a template: its own, else <see cref="PoolSize"/>.</summary>
+    public int PoolSizeOf(WorkspaceTemplate template) => template.PoolSize ?? PoolSize;
 
     /// <summary>The template of this name, or null when none is configured.</summary>
     public WorkspaceTemplate? FindTemplate(string? name) =>
@@ -111,6 +125,10 @@ public sealed class WorkspaceTemplate
 
     /// <summary>Whether the root filesystem is read-only (the user's volume and /tmp stay writable).</summary>
     public bool ReadOnlyRoot { get; set; } = true;
+
+    /// <summary>Started, unassigned workspaces of this template kept ready; unset means <see cref="RuntimeOptions.PoolSize"/>.</summary>
+    [Range(0, 1000)]
+    public int? PoolSize { get; set; }
 
     /// <summary>Size of the in-memory /tmp in MiB; unset means the runtime's default, 0 means none.</summary>
     [Range(0, 1024)]

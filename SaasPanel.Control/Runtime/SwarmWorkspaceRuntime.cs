@@ -54,6 +54,15 @@ internal sealed class SwarmWorkspaceRuntime(
         return ToWorkspaceInstance(service, tasks[service.ID], await ListNodesAsync(cancellationToken));
     }
 
+    /// <summary>A swarm service cannot be renamed, so a started one cannot become a user's: no warm pool here.</summary>
+    public bool SupportsWarmPool => false;
+
+    public Task<IReadOnlyList<WorkspaceInstance>> ListPoolAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WorkspaceInstance>>([]);
+
+    public Task<WorkspaceInstance> ClaimAsync(string containerId, string userName, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The swarm runtime keeps no warm pool.");
+
     public async Task<WorkspaceInstance> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken)
     {
         var name = WorkspaceLabels.ContainerName(Options.InstanceId, spec.UserName);
@@ -86,7 +95,8 @@ internal sealed class SwarmWorkspaceRuntime(
 
     private ServiceSpec ServiceSpecFor(string name, WorkspaceTemplate template, WorkspaceContainerSettings settings, WorkspaceSpec spec)
     {
-        var labels = new Dictionary<string, string>(settings.Labels);
+        // A service is never renamed (there is no warm pool on a swarm), so it and its tasks keep naming their user.
+        var labels = new Dictionary<string, string>(settings.Labels) { [WorkspaceLabels.User] = spec.UserName };
         IList<Mount> mounts =
         [
             new Mount
@@ -94,7 +104,7 @@ internal sealed class SwarmWorkspaceRuntime(
                 Type = "volume",
                 Source = settings.VolumeName,
                 Target = WorkspaceContainer.Directory,
-                VolumeOptions = new VolumeOptions { Labels = labels },
+                VolumeOptions = new VolumeOptions { Labels = new Dictionary<string, string>(settings.VolumeLabels) },
             },
         ];
         if (settings.TmpSizeMb > 0)

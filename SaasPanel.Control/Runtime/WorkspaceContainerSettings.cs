@@ -9,6 +9,7 @@ namespace SaasPanel.Control.Runtime;
 /// </summary>
 internal sealed record WorkspaceContainerSettings(
     IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> VolumeLabels,
     IReadOnlyList<string> Environment,
     long MemoryBytes,
     long NanoCpus,
@@ -26,20 +27,27 @@ internal sealed record WorkspaceContainerSettings(
         {
             [WorkspaceLabels.Managed] = "true",
             [WorkspaceLabels.Instance] = options.InstanceId,
-            [WorkspaceLabels.User] = spec.UserName,
             [WorkspaceLabels.Generation] = spec.Generation.ToString(CultureInfo.InvariantCulture),
             [WorkspaceLabels.Template] = spec.Template,
             [WorkspaceLabels.Limits] = limits.Label,
         };
+        // The container's labels name no user: a warm pool member becomes a user's by its name alone. Its volume, which
+        // is never renamed, is labelled with its user when it is made for one.
+        var volumeLabels = new Dictionary<string, string>(labels);
+        if (!WorkspaceLabels.IsPoolMember(spec.UserName))
+        {
+            volumeLabels[WorkspaceLabels.User] = spec.UserName;
+        }
+
+        // No identity either: the app learns who calls from the gateway's headers, whoever claimed it.
         IEnumerable<string> identity =
         [
-            $"{WorkspaceEnvironment.UserName}={spec.UserName}",
-            $"{WorkspaceEnvironment.Email}={spec.Email}",
             $"{WorkspaceEnvironment.GatewaySecret}={spec.GatewaySecret}",
             $"{WorkspaceEnvironment.WorkspaceDirectory}={WorkspaceContainer.Directory}",
         ];
         return new WorkspaceContainerSettings(
             labels,
+            volumeLabels,
             template.Environment.Select(e => $"{e.Key}={e.Value}").Concat(identity).ToList(),
             limits.MemoryLimitMb * 1024L * 1024L,
             (long)(limits.CpuLimit * 1_000_000_000),

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 
 namespace SaasPanel.Control.Runtime;
 
@@ -24,7 +26,31 @@ public static class WorkspaceLabels
     /// </summary>
     public const char NameSeparator = '_';
 
-    public static string ContainerName(string instanceId, string userName) => $"saaspanel-{instanceId}{NameSeparator}{userName}";
+    /// <summary>
+    /// A workspace container's name: <c>saaspanel-&lt;instance&gt;_&lt;user&gt;</c>, or a warm pool member's
+    /// (<see cref="NewPoolMemberName"/>) until a claim renames it to its user's. The name is what says whose a
+    /// container is: labels cannot change after create, so every workspace container carries the same label set.
+    /// </summary>
+    public static string ContainerName(string instanceId, string workspaceName) => $"saaspanel-{instanceId}{NameSeparator}{workspaceName}";
+
+    /// <summary>Starts the workspace name of a warm pool member; a user name never contains its dot.</summary>
+    public const string PoolMemberPrefix = "pool.";
+
+    public static string NewPoolMemberName() => PoolMemberPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    public static bool IsPoolMember(string workspaceName) => workspaceName.StartsWith(PoolMemberPrefix, StringComparison.Ordinal);
+
+    /// <summary>The workspace name (a user's, or a pool member's) in a container name of this installation; null for any other.</summary>
+    public static string? WorkspaceNameOf(string instanceId, string? containerName)
+    {
+        var prefix = ContainerName(instanceId, "");
+        var name = containerName?.TrimStart('/');
+        return name is not null && name.Length > prefix.Length && name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : null;
+    }
+
+    /// <summary>The engine's filter for the container of exactly this name (the engine matches names as patterns).</summary>
+    public static IDictionary<string, bool> NameFilter(string instanceId, string workspaceName) =>
+        new Dictionary<string, bool> { [$"^/{Regex.Escape(ContainerName(instanceId, workspaceName))}$"] = true };
 
     /// <summary>
     /// The name a new workspace volume gets. An existing one is found by its labels, whatever its name (installations

@@ -19,14 +19,24 @@ internal sealed class WorkspaceVolumes(DockerEngine engine, VolumeSizes sizes, I
         (await ListAsync(userName, cancellationToken)).Select(v => v.Name).Order(StringComparer.Ordinal).FirstOrDefault()
         ?? WorkspaceLabels.VolumeName(_instanceId, userName);
 
-    /// <summary>Removes the volumes labelled as this installation's <paramref name="userName"/>'s, and no other.</summary>
+    /// <summary>The bytes each workspace's volume takes on disk, as <see cref="VolumeSizes"/> last read them.</summary>
+    public Task<WorkspaceDataSizes> SizesAsync(CancellationToken cancellationToken) => sizes.ReadAsync(cancellationToken);
 
-    /// <summary>The bytes each user's volume takes on disk, as <see cref="VolumeSizes"/> last read them.</summary>
-    public Task<IReadOnlyDictionary<string, long>> SizesAsync(CancellationToken cancellationToken) => sizes.ByUserAsync(cancellationToken);
+    public async Task<bool> ExistAsync(string userName, CancellationToken cancellationToken) => (await ListAsync(userName, cancellationToken)).Count > 0;
 
-    public async Task RemoveAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the volumes labelled as this installation's <paramref name="userName"/>'s and <paramref name="volumeName"/> when
+    /// it is labelled as this installation's (a claimed pool member's, which names no user), and no other.
+    /// </summary>
+    public async Task RemoveAsync(string userName, string? volumeName, CancellationToken cancellationToken)
     {
-        foreach (var volume in await ListAsync(userName, cancellationToken))
+        var owned = (await ListAsync(userName, cancellationToken)).ToList();
+        if (volumeName is not null && owned.All(v => v.Name != volumeName))
+        {
+            owned.AddRange((await ListAsync(userName: null, cancellationToken)).Where(v => v.Name == volumeName));
+        }
+
+        foreach (var volume in owned)
         {
             try
             {

@@ -28,7 +28,15 @@ public sealed class ControlTelemetry : IDisposable
         _transitions = _meter.CreateCounter<long>("saaspanel.workspace.transitions", description: "Workspace state changes, by new state.");
         _meter.CreateObservableUpDownCounter("saaspanel.workspaces", () => _workspacesByState, "{workspace}",
             "Workspaces by observed state, as of the reconciler's last sweep.");
+        PoolClaims = _meter.CreateCounter<long>("saaspanel.pool.claims", "{workspace}", "Workspaces that claimed a warm pool member instead of starting a container.");
+        _meter.CreateObservableUpDownCounter("saaspanel.pool.members", () => PoolMembers(), "{workspace}",
+            "Started, unassigned workspaces ready to claim (the warm pool).");
     }
+
+    public Counter<long> PoolClaims { get; }
+
+    /// <summary>Reads the warm pool's size for the <c>saaspanel.pool.members</c> gauge (set by the pool itself).</summary>
+    public Func<int> PoolMembers { get; set; } = () => 0;
 
     public Histogram<double> ProvisionDuration { get; }
 

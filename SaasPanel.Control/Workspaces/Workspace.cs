@@ -40,6 +40,12 @@ public sealed class Workspace
 
     public string? ContainerId { get; set; }
 
+    /// <summary>
+    /// Its files' volume when it claimed a warm pool member (that volume is named for the member and names no user);
+    /// null when the volume is the one labelled as its user's.
+    /// </summary>
+    public string? VolumeName { get; set; }
+
     /// <summary>Where the gateway reaches the app while it runs (the runtime reports it); null otherwise.</summary>
     public string? Endpoint { get; set; }
 

@@ -73,8 +73,7 @@ public sealed class WorkspaceUsageReader(ControlDbContext db, IWorkspaceRuntime 
     }
 
     private async Task<WorkspaceVolume> VolumeAsync(Workspace workspace, Plan? plan, CancellationToken cancellationToken) =>
-        WorkspaceVolume.Of((await runtime.GetDataSizesAsync(cancellationToken)).TryGetValue(workspace.UserName, out var size) ? size : null,
-            plan?.StorageLimitMb);
+        WorkspaceVolume.Of((await runtime.GetDataSizesAsync(cancellationToken)).Of(workspace.UserName, workspace.VolumeName), plan?.StorageLimitMb);
 
     private Task<Plan?> PlanOfAsync(Workspace workspace, CancellationToken cancellationToken) =>
         db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Name == workspace.Plan, cancellationToken);

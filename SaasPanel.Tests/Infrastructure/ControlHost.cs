@@ -13,7 +13,8 @@ namespace SaasPanel.Tests.Infrastructure;
 /// Control in memory on the real engine, with its own instance id, a client holding the API key, and
 /// waits with deadlines. Disposing it removes everything labelled with its instance id. Given a
 /// <c>port</c>, it serves on Kestrel at 127.0.0.1 there, for another service to call over real HTTP. Given a
-/// <c>runtime</c>, it drives that engine (a swarm's manager) instead of the host's.
+/// <c>runtime</c>, it drives that engine (a swarm's manager) instead of the host's. It keeps no warm pool unless the
+/// settings give it a <c>Runtime:PoolSize</c>.
 /// </summary>
 public sealed class ControlHost : IAsyncDisposable
 {
@@ -27,7 +28,9 @@ public sealed class ControlHost : IAsyncDisposable
         _ownsData = data is null;
         Runtime = runtime ?? new DockerTestRuntime();
         Docker = Runtime.CreateClient();
-        var merged = Runtime.Settings.Concat(settings ?? new Dictionary<string, string?>())
+        // No warm pool unless a test asks for one: a pool's members would take part in every other feature's counts.
+        var merged = new Dictionary<string, string?> { ["Runtime:PoolSize"] = "0" }.Concat(Runtime.Settings)
+            .Concat(settings ?? new Dictionary<string, string?>())
             .GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         Factory = new ServiceFactory<ControlDbContext>("control", merged, data ?? ServiceData.Create("control"), configure: configure);
         if (port is { } kestrelPort)

@@ -117,11 +117,8 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool>
-                {
-                    [$"{WorkspaceLabels.Instance}={InstanceId}"] = true,
-                    [$"{WorkspaceLabels.User}={userName}"] = true,
-                },
+                ["label"] = new Dictionary<string, bool> { [$"{WorkspaceLabels.Instance}={InstanceId}"] = true },
+                ["name"] = WorkspaceLabels.NameFilter(InstanceId, userName),
             },
         });
     }

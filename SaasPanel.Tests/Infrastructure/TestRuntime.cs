@@ -55,10 +55,13 @@ public sealed class DockerTestRuntime : TestRuntime
 
     public override string Endpoint => Environment.GetEnvironmentVariable("DOCKER_HOST") ?? DockerEngine.DefaultEndpoint;
 
+    /// <summary>The users' workspace containers (named as theirs, or labelled so by hand), not the warm pool's members.</summary>
     public override async Task<IReadOnlyList<(string Id, string User, bool Running)>> ListAsync(DockerClient docker, string instanceId) =>
         (await DockerTestEngine.ListContainersAsync(docker, instanceId))
-            .Where(c => c.Labels.ContainsKey(WorkspaceLabels.User))
-            .Select(c => (c.ID, c.Labels[WorkspaceLabels.User], c.State == "running")).ToList();
+            .Select(c => (c.ID, User: WorkspaceLabels.Find(c.Labels, WorkspaceLabels.User)
+                ?? WorkspaceLabels.WorkspaceNameOf(instanceId, c.Names.FirstOrDefault()), Running: c.State == "running"))
+            .Where(c => c.User is not null && !WorkspaceLabels.IsPoolMember(c.User))
+            .Select(c => (c.ID, c.User!, c.Running)).ToList();
 
     public override Task<string> ContainerOfAsync(DockerClient docker, string workspaceId) => Task.FromResult(workspaceId);
 

@@ -58,7 +58,7 @@ public sealed class HeaderAttackTests
     {
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         context.Response.Body = new MemoryStream();
-        var identity = new WorkspaceIdentity("alice", "alice@example.com", "secret", "/nowhere", DateTimeOffset.UnixEpoch);
+        var identity = new WorkspaceIdentity("secret", "/nowhere", DateTimeOffset.UnixEpoch);
 
         await WorkspacePage.Render(context.Request, identity, TimeProvider.System).ExecuteAsync(context);
 

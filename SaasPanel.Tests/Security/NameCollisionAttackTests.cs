@@ -45,7 +45,7 @@ public sealed class NameCollisionAttackTests : IAsyncLifetime
         using var sizes = new VolumeSizes(engine, attacker, TimeProvider.System);
         var attackersVolumes = new WorkspaceVolumes(engine, sizes, attacker);
         var mounted = await attackersVolumes.NameOfAsync("bar", timeout.Token);
-        await attackersVolumes.RemoveAsync("bar", timeout.Token);
+        await attackersVolumes.RemoveAsync("bar", volumeName: null, timeout.Token);
 
         Assert.NotEqual(oldSchemeVolume, mounted);
         Assert.NotEqual(victimVolume, mounted);
@@ -65,7 +65,7 @@ public sealed class NameCollisionAttackTests : IAsyncLifetime
         var volumes = new WorkspaceVolumes(engine, sizes, victim);
 
         Assert.Equal(oldSchemeVolume, await volumes.NameOfAsync("foo-bar", timeout.Token));
-        await volumes.RemoveAsync("foo-bar", timeout.Token);
+        await volumes.RemoveAsync("foo-bar", volumeName: null, timeout.Token);
         Assert.Empty(await DockerTestEngine.ListVolumesAsync(_docker, _victim));
     }
 

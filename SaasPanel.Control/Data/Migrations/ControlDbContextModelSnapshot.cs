@@ -185,6 +185,10 @@ namespace SaasPanel.Control.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VolumeName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Plan");
@@ -192,6 +196,9 @@ namespace SaasPanel.Control.Data.Migrations
                     b.HasIndex("State");
 
                     b.HasIndex("UserName")
+                        .IsUnique();
+
+                    b.HasIndex("VolumeName")
                         .IsUnique();
 
                     b.ToTable("Workspaces");

@@ -155,7 +155,6 @@ public sealed class StaticImageTests
             Name = name,
             User = "10001:10001",
             Labels = DockerTestEngine.LabelsFor(instanceId),
-            Env = [$"{WorkspaceEnvironment.UserName}=alice", $"{WorkspaceEnvironment.Email}=alice@example.com"],
             HostConfig = new HostConfig
             {
                 ReadonlyRootfs = true,

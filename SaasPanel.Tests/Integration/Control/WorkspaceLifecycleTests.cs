@@ -92,7 +92,9 @@ public abstract class WorkspaceLifecycleTests(TestRuntime runtime) : IAsyncLifet
         Assert.True(container.HostConfig.PidsLimit > 0);
         Assert.False(container.HostConfig.Privileged);
         Assert.DoesNotContain(container.Mounts, m => m.Type == "bind");
-        Assert.Equal("carol", container.Config.Labels[WorkspaceLabels.User]);
+        // A container says whose it is by its name (a swarm task's, whose service is never renamed, by its label).
+        Assert.Equal("carol", WorkspaceLabels.Find(container.Config.Labels, WorkspaceLabels.User)
+            ?? WorkspaceLabels.WorkspaceNameOf(_control.Data.InstanceId, container.Name));
         Assert.Equal(_control.Data.InstanceId, container.Config.Labels[WorkspaceLabels.Instance]);
 
         var (endpoint, _) = await ChangeStream.ReadRouteAsync(_control.Api, "carol");

@@ -31,7 +31,7 @@ public sealed class UserAppImageTests
                 Image = image,
                 Name = $"saaspanel-{instanceId}-alice",
                 Labels = DockerTestEngine.LabelsFor(instanceId),
-                Env = [$"{WorkspaceEnvironment.UserName}=alice", $"{WorkspaceEnvironment.Email}=alice@example.com", $"{WorkspaceEnvironment.GatewaySecret}=s3cret"],
+                Env = [$"{WorkspaceEnvironment.GatewaySecret}=s3cret"],
                 HostConfig = new HostConfig
                 {
                     ReadonlyRootfs = true,
@@ -51,6 +51,7 @@ public sealed class UserAppImageTests
             var health = await WaitForHealthAsync(http, timeout.Token);
             using var request = new HttpRequestMessage(HttpMethod.Get, "/");
             request.Headers.Add(SaasPanel.Contracts.Headers.GatewaySecret, "s3cret");
+            request.Headers.Add(SaasPanel.Contracts.Headers.ForwardedEmail, "alice@example.com");
             var page = await http.SendAsync(request, timeout.Token);
             var forbidden = await http.GetAsync("/", timeout.Token);
 

@@ -48,6 +48,8 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.Add(Headers.GatewaySecret, Secret);
         request.Headers.Add(Headers.ForwardedPrefix, "/u/alice");
+        request.Headers.Add(Headers.ForwardedUser, "alice");
+        request.Headers.Add(Headers.ForwardedEmail, "alice@example.com");
 
         var response = await client.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
@@ -63,8 +65,6 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseSetting(WorkspaceEnvironment.UserName, "alice");
-            builder.UseSetting(WorkspaceEnvironment.Email, "alice@example.com");
             builder.UseSetting(WorkspaceEnvironment.GatewaySecret, Secret);
             builder.UseSetting(WorkspaceEnvironment.WorkspaceDirectory, Path.GetTempPath());
         }

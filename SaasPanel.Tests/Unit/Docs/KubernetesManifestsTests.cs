@@ -74,15 +74,17 @@ public sealed class KubernetesManifestsTests
     {
         var options = new RuntimeOptions { InstanceId = "local" };
         var template = new WorkspaceTemplate { Image = "saaspanel-userapp:5f0c6b8e2a4d" };
-        var spec = new WorkspaceSpec("alice", "alice@example.com", "example-not-a-real-secret-0123456789abcdef", 3, "userapp", "sha256:5f0c");
+        var spec = new WorkspaceSpec("alice", "example-not-a-real-secret-0123456789abcdef", 3, "userapp", "sha256:5f0c");
         var docker = WorkspaceContainerSettings.For(options, template, spec, WorkspaceLabels.VolumeName(options.InstanceId, spec.UserName));
 
         var deployment = Single<V1Deployment>("12-workspace-deployment.yaml");
         var pod = deployment.Spec.Template;
         var container = Assert.Single(pod.Spec.Containers);
 
-        // saaspanel.<name> → saaspanel.io/<name>, the same values.
-        var labels = docker.Labels.ToDictionary(l => "saaspanel.io/" + l.Key["saaspanel.".Length..], l => l.Value);
+        // saaspanel.<name> → saaspanel.io/<name>, the same values; a Deployment is never renamed (no warm pool), so it
+        // names its user in a label, as a swarm service does, where a container names it in its name.
+        var labels = docker.Labels.Append(new(WorkspaceLabels.User, spec.UserName))
+            .ToDictionary(l => "saaspanel.io/" + l.Key["saaspanel.".Length..], l => l.Value);
         Assert.Equal(labels.OrderBy(l => l.Key), pod.Metadata.Labels.OrderBy(l => l.Key));
         Assert.Equal(labels.OrderBy(l => l.Key), deployment.Metadata.Labels.OrderBy(l => l.Key));
         Assert.Equal(docker.Environment.Select(e => e[..e.IndexOf('=', StringComparison.Ordinal)]).Order(), container.Env.Select(e => e.Name).Order());
