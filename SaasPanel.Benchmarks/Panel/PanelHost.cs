@@ -2,14 +2,14 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Logging;
-using SaasPanel.Benchmarks.Machine;
 using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Benchmarks.Panel;
 
 /// <summary>
 /// The whole SaasPanel started through its AppHost (the code <c>scripts/run</c> runs) on the real engine,
-/// with its own ports, data directory, instance id and API key, so a run sits beside a developer's system.
+/// with its own data directory, instance id and API key, so a run sits beside a developer's system. Its ports are the
+/// AppHost's to allocate (port 0): the run reads them from the endpoints once the services started.
 /// </summary>
 internal sealed class PanelHost : IAsyncDisposable
 {
@@ -23,7 +23,7 @@ internal sealed class PanelHost : IAsyncDisposable
     private readonly GatewayActivitySetting _gatewayActivity;
 
     private PanelHost(DistributedApplication app, ServiceLogFiles logs, GatewayActivitySetting gatewayActivity, string instanceId,
-        string dataDirectory, string apiKey, int authPort, int controlPort)
+        string dataDirectory, string apiKey)
     {
         _app = app;
         _logs = logs;
@@ -31,8 +31,6 @@ internal sealed class PanelHost : IAsyncDisposable
         InstanceId = instanceId;
         DataDirectory = dataDirectory;
         ApiKey = apiKey;
-        AuthAddress = new Uri($"http://localhost:{authPort}");
-        ControlAddress = new Uri($"http://localhost:{controlPort}");
     }
 
     public string InstanceId { get; }
@@ -41,9 +39,10 @@ internal sealed class PanelHost : IAsyncDisposable
 
     public string ApiKey { get; }
 
-    public Uri AuthAddress { get; }
+    /// <summary>Auth's address as the AppHost allocated it; known once the system started.</summary>
+    public Uri AuthAddress => _app.GetEndpoint(AuthResource, "http");
 
-    public Uri ControlAddress { get; }
+    public Uri ControlAddress => _app.GetEndpoint(ControlResource, "http");
 
     /// <summary>The UserApp image Control runs: this checkout's, by the tag the AppHost gives Control.</summary>
     public string UserAppImage { get; } = AppHost.TemplateImage.UserApp(Path.GetFullPath(Path.Combine(Projects.SaasPanel_AppHost.ProjectPath, ".."))).PrintTag();
@@ -56,14 +55,14 @@ internal sealed class PanelHost : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         var dataDirectory = Directory.CreateTempSubdirectory($"saaspanel-{instanceId}-").FullName;
-        var (authPort, controlPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         var apiKey = $"bench-{Guid.NewGuid():N}";
-        ProgressLog.Step($"starting the AppHost (auth :{authPort}, control :{controlPort}, data {dataDirectory})");
+        ProgressLog.Step($"starting the AppHost (data {dataDirectory})");
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPanel_AppHost>(
             [
-                $"SaasPanel:AuthPort={authPort}",
-                $"SaasPanel:ControlPort={controlPort}",
+                // No port is picked here: a port that looks free can be taken before the service binds it.
+                "SaasPanel:AuthPort=0",
+                "SaasPanel:ControlPort=0",
                 $"SaasPanel:DataDirectory={dataDirectory}",
                 $"SaasPanel:InstanceId={instanceId}",
                 $"Parameters:control-api-key={apiKey}",
@@ -85,12 +84,13 @@ internal sealed class PanelHost : IAsyncDisposable
 
         var app = await builder.BuildAsync(timeout.Token);
         var logs = new ServiceLogFiles(app, logDirectory, new HashSet<string> { AuthResource, ControlResource });
-        var host = new PanelHost(app, logs, gatewayActivity, instanceId, dataDirectory, apiKey, authPort, controlPort);
+        var host = new PanelHost(app, logs, gatewayActivity, instanceId, dataDirectory, apiKey);
         try
         {
             await app.StartAsync(timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync(ControlResource, timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync(AuthResource, timeout.Token);
+            ProgressLog.Detail($"auth {host.AuthAddress}, control {host.ControlAddress}");
             return host;
         }
         catch
