@@ -24,8 +24,9 @@ internal sealed record BenchmarkOptions(bool Quick, string InstanceId, string Ou
     public int ConcurrentUsers => 20;
 
     /// <summary>
-    /// How long a pool of <see cref="ConcurrentUsers"/> may take to run after Control's restart: on 2 cores, 20 containers
-    /// start in a few seconds (<c>docker_run_concurrent_p99_ms</c>), so a pool still short after this is not coming.
+    /// How long a pool of <see cref="ConcurrentUsers"/> may take to run after Control's restart (or an old pool to go, when
+    /// Control restarts with the pool off): on 2 cores, 20 containers start in a few seconds
+    /// (<c>docker_run_concurrent_p99_ms</c>), so a pool still short after this is not coming.
     /// </summary>
     public TimeSpan PoolFillTimeout => TimeSpan.FromSeconds(60);
 

@@ -35,19 +35,35 @@ internal sealed class WarmPool(DockerClient docker, string instanceId)
     }
 
     /// <summary>Waits until at least <paramref name="members"/> pool members run; a pool that does not fill in time fails the step.</summary>
-    public async Task<IReadOnlyList<string>> WaitUntilFullAsync(int members, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> WaitUntilFullAsync(int members, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitUntilAsync(running => running >= members, timeout,
+            running => $"Only {running} of {members} warm pool members ({NamePrefix}*) ran after {timeout.TotalSeconds:0} s; " +
+                "does this Control have the warm pool (Runtime:PoolSize)?",
+            cancellationToken);
+
+    /// <summary>
+    /// Waits until no pool member runs (Control started with the pool off): a member still there would be claimed, and the
+    /// measurement would not be the one without a pool.
+    /// </summary>
+    public Task<IReadOnlyList<string>> WaitUntilEmptyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitUntilAsync(running => running == 0, timeout,
+            running => $"{running} warm pool members ({NamePrefix}*) still ran {timeout.TotalSeconds:0} s after Control started with " +
+                "Runtime:PoolSize=0; registrations could claim them, so the figures would not be the pool-off ones.",
+            cancellationToken);
+
+    private async Task<IReadOnlyList<string>> WaitUntilAsync(Func<int, bool> done, TimeSpan timeout, Func<int, string> failure,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<string> running = [];
         try
         {
-            await Poll.UntilAsync(async ct => (running = await RunningMembersAsync(ct)).Count >= members, PollInterval, timeout,
-                $"{members} pool members", cancellationToken);
+            await Poll.UntilAsync(async ct => done((running = await RunningMembersAsync(ct)).Count), PollInterval, timeout, "the warm pool",
+                cancellationToken);
             return running;
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"Only {running.Count} of {members} warm pool members ({NamePrefix}*) ran {timeout.TotalSeconds:0} s after " +
-                "Control started with Runtime:PoolSize set; does this Control have the warm pool?");
+            throw new TimeoutException(failure(running.Count));
         }
     }
 

@@ -70,6 +70,7 @@ internal static class ProvisioningBenchmark
         var (options, panel, results) = (context.Options, context.Panel, context.Results);
         ProgressLog.Step($"provisioning: {options.NoPoolUsers} registrations one at a time with the warm pool off (Control restarted with pool size 0)");
         await panel.RestartControlAsync(poolMembers: 0, cancellationToken);
+        await panel.Pool.WaitUntilEmptyAsync(options.PoolFillTimeout, cancellationToken);
         // Untimed: Auth's change stream and outbox reconnect to the restarted Control on the first registration's way.
         (await SignUpAsync(panel, "nopool-000", options, cancellationToken)).Dispose();
 
