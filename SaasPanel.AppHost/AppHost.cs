@@ -21,22 +21,23 @@ var control = builder.AddProject<Projects.SaasPanel_Control>("control")
     .WithEnvironment("ApiAccess__ApiKey", controlApiKey)
     .WithEnvironment("Health__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
-    // The panel sends admins to the gateway to sign in, and opens workspaces through it.
-    .WithEnvironment("GatewayLink__Url", settings.PublicUrl(settings.AuthPort))
-    // Every cookie the panel is shown is checked there, so a sign-out at Auth ends the session here too.
-    .WithEnvironment("AuthSessions__Url", settings.PublicUrl(settings.AuthPort))
     .WaitForCompletion(userAppImage)
     .WaitForCompletion(staticImage);
 
-builder.AddProject<Projects.SaasPanel_Auth>("auth")
+var auth = builder.AddProject<Projects.SaasPanel_Auth>("auth")
     .WithEndpoint("http", endpoint => { endpoint.Port = settings.AuthPort; endpoint.IsProxied = false; })
     .WithHttpHealthCheck("/health")
     .WithEnvironment("ConnectionStrings__auth", settings.ConnectionString("auth"))
     .WithEnvironment("ControlClient__ApiKey", controlApiKey)
     .WithEnvironment("Health__ApiKey", controlApiKey)
     .WithEnvironment("DataProtection__KeyDirectory", settings.KeyDirectory)
-    .WithEnvironment("ControlPanel__Url", settings.PublicUrl(settings.ControlPort))
+    .WithEnvironment("ControlPanel__Url", control.GetEndpoint("http"))
     .WithReference(control);
 
+control
+    // The panel sends admins to the gateway to sign in, and opens workspaces through it.
+    .WithEnvironment("GatewayLink__Url", auth.GetEndpoint("http"))
+    // Every cookie the panel is shown is checked there, so a sign-out at Auth ends the session here too.
+    .WithEnvironment("AuthSessions__Url", auth.GetEndpoint("http"));
 
 builder.Build().Run();

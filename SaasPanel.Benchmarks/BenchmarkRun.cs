@@ -21,6 +21,7 @@ internal static class BenchmarkRun
     public static readonly IReadOnlyList<(string Name, Func<BenchmarkContext, CancellationToken, Task> Run)> Steps =
     [
         ("provisioning", ProvisioningBenchmark.RunSequentialAsync),
+        ("provisioning_nopool", ProvisioningBenchmark.RunSequentialWithoutPoolAsync),
         ("browser_registration", BrowserRegistrationBenchmark.RunAsync),
         ("provisioning_concurrent", ProvisioningBenchmark.RunConcurrentAsync),
         ("docker_run_concurrent", ProvisioningBenchmark.RunDockerRunConcurrentAsync),
@@ -50,6 +51,7 @@ internal static class BenchmarkRun
             var context = new BenchmarkContext(options, panel, results);
             var failures = await BenchmarkSteps.RunAllAsync(
                 Steps.Where(step => options.Runs(step.Name)).Select(step => new BenchmarkStep(step.Name, ct => step.Run(context, ct))),
+                panel.RestoreAsync,
                 cancellationToken);
             foreach (var (step, error) in failures)
             {

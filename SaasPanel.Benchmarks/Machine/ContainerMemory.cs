@@ -12,16 +12,26 @@ internal sealed record ContainerMemory(double AnonymousMb, double PageCacheMb, d
 {
     private const double Mebibyte = 1 << 20;
 
-    /// <summary>The average over these containers (full ids); a container whose figures cannot be read counts as zero.</summary>
-    public static ContainerMemory Average(IReadOnlyCollection<string> containerIds)
+    /// <summary>Everything the container's cgroup is charged and its shim's share.</summary>
+    public double TotalMb => AnonymousMb + PageCacheMb + ShimMb;
+
+    /// <summary>The sum over these containers (full ids); a container whose figures cannot be read counts as zero.</summary>
+    public static ContainerMemory Sum(IReadOnlyCollection<string> containerIds)
     {
         var shims = ShimProcesses();
         var samples = containerIds.Select(id => (Cgroup: CgroupMemory(id), Shim: shims.TryGetValue(id, out var pid) ? ProportionalSetSize(pid) : 0)).ToList();
-        var count = Math.Max(samples.Count, 1);
         return new ContainerMemory(
-            samples.Sum(s => s.Cgroup.Anonymous) / Mebibyte / count,
-            samples.Sum(s => s.Cgroup.PageCache) / Mebibyte / count,
-            samples.Sum(s => s.Shim) / Mebibyte / count);
+            samples.Sum(s => s.Cgroup.Anonymous) / Mebibyte,
+            samples.Sum(s => s.Cgroup.PageCache) / Mebibyte,
+            samples.Sum(s => s.Shim) / Mebibyte);
+    }
+
+    /// <summary>The average over these containers (full ids).</summary>
+    public static ContainerMemory Average(IReadOnlyCollection<string> containerIds)
+    {
+        var sum = Sum(containerIds);
+        var count = Math.Max(containerIds.Count, 1);
+        return new ContainerMemory(sum.AnonymousMb / count, sum.PageCacheMb / count, sum.ShimMb / count);
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

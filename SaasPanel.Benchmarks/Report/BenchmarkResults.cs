@@ -15,13 +15,14 @@ internal sealed class BenchmarkResults
         WriteIndented = true,
     };
 
+    /// <summary>Registration to a serving workspace, one user at a time, with Control's warm pool as the system starts.</summary>
     public double? ProvisionP50Ms { get; set; }
 
     public double? ProvisionP99Ms { get; set; }
 
     /// <summary>
-    /// Registration to a serving workspace without a warm pool: Control creates and starts a container when asked. No
-    /// pool exists yet, so this is the same path (and the same figure) as <see cref="ProvisionP50Ms"/>.
+    /// The same with the warm pool off (Control restarted with <c>Runtime:PoolSize=0</c>): Control creates and starts a
+    /// container when asked.
     /// </summary>
     public double? ProvisionP50MsNopool { get; set; }
 
@@ -30,6 +31,7 @@ internal sealed class BenchmarkResults
 
     public double? ProvisionConcurrentP50Ms { get; set; }
 
+    /// <summary>Registrations all at once, with Control's warm pool sized for the burst (one started workspace per user).</summary>
     public double? ProvisionConcurrentP99Ms { get; set; }
 
     public double? DockerRunP50Ms { get; set; }
@@ -40,6 +42,12 @@ internal sealed class BenchmarkResults
     public double? DockerRunConcurrentP50Ms { get; set; }
 
     public double? DockerRunConcurrentP99Ms { get; set; }
+
+    /// <summary>The running members of the idle warm pool when <see cref="PoolMemoryMb"/> was read (the pool sized for the burst).</summary>
+    public double? PoolMembers { get; set; }
+
+    /// <summary>What the idle warm pool costs: its members' cgroup memory (anonymous and page cache) and their shims, summed.</summary>
+    public double? PoolMemoryMb { get; set; }
 
     public double? GatewayRps { get; set; }
 

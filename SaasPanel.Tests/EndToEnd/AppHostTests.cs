@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -7,7 +6,7 @@ using SaasPanel.Tests.Infrastructure;
 
 namespace SaasPanel.Tests.EndToEnd;
 
-/// <summary>The whole system as <c>scripts/run</c> starts it, on its own ports, data and instance id.</summary>
+/// <summary>The whole system as <c>scripts/run</c> starts it, on ports the AppHost allocates, its own data and instance id.</summary>
 public sealed class AppHostTests
 {
     [Fact]
@@ -18,8 +17,8 @@ public sealed class AppHostTests
         var apiKey = $"e2e-{Guid.NewGuid():N}";
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPanel_AppHost>(
             [
-                $"SaasPanel:AuthPort={FreePort()}",
-                $"SaasPanel:ControlPort={FreePort()}",
+                "SaasPanel:AuthPort=0",
+                "SaasPanel:ControlPort=0",
                 $"SaasPanel:DataDirectory={dataDirectory}",
                 $"SaasPanel:InstanceId={TestPaths.NewInstanceId("e2e")}",
                 $"Parameters:control-api-key={apiKey}",
@@ -44,12 +43,5 @@ public sealed class AppHostTests
         using var control = app.CreateHttpClient("control");
         control.DefaultRequestHeaders.Add(Contracts.Headers.ApiKey, apiKey);
         Assert.Contains($"{DockerTestEngine.UserAppImageTag} is sha256:", await control.GetStringAsync("/health", timeout.Token));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -58,7 +58,7 @@ public sealed class AuthGatewayTests(PanelAppHostFixture panel) : IClassFixture<
         var anonymousVisit = await anonymous.Http.GetAsync("/u/amy/");
         Assert.Equal(HttpStatusCode.Redirect, (await admin.AdminSignInAsync("admin", "admin123")).StatusCode);
         var adminVisit = await admin.Http.GetAsync("/u/amy/");
-        // Admin single sign-on: the cookie from :AuthPort opens Control's API on :ControlPort.
+        // Admin single sign-on: the cookie from Auth's port opens Control's API on Control's port.
         var adminAtControl = await admin.Http.GetAsync(new Uri(panel.ControlAddress, "/api/workspaces/amy"));
 
         Assert.Equal(HttpStatusCode.Forbidden, benVisit.StatusCode);

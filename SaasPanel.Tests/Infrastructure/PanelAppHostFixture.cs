@@ -11,9 +11,9 @@ using SaasPanel.Control.Runtime;
 namespace SaasPanel.Tests.Infrastructure;
 
 /// <summary>
-/// One whole SaasPanel (AppHost, real Docker engine) shared by a test class: its own ports, data
-/// directory, instance id and API key, so it runs beside a developer's system and other tests. Its
-/// containers are removed by its instance label when the class is done, whatever happened.
+/// One whole SaasPanel (AppHost, real Docker engine) shared by a test class: its own ports (the AppHost
+/// allocates them), data directory, instance id and API key, so it runs beside a developer's system and
+/// other tests. Its containers are removed by its instance label when the class is done, whatever happened.
 /// </summary>
 public sealed class PanelAppHostFixture : IAsyncLifetime
 {
@@ -27,21 +27,19 @@ public sealed class PanelAppHostFixture : IAsyncLifetime
 
     public string ApiKey { get; } = $"e2e-{Guid.NewGuid():N}";
 
-    public int AuthPort { get; } = TestNetwork.FreePort();
+    /// <summary>Auth's address as the AppHost allocated it (known once started).</summary>
+    public Uri AuthAddress => App.GetEndpoint("auth", "http");
 
-    public int ControlPort { get; } = TestNetwork.FreePort();
-
-    public Uri AuthAddress => new($"http://localhost:{AuthPort}");
-
-    public Uri ControlAddress => new($"http://localhost:{ControlPort}");
+    public Uri ControlAddress => App.GetEndpoint("control", "http");
 
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPanel_AppHost>(
             [
-                $"SaasPanel:AuthPort={AuthPort}",
-                $"SaasPanel:ControlPort={ControlPort}",
+                // Port 0: the AppHost allocates each port when it starts the service, so no test races another for it.
+                "SaasPanel:AuthPort=0",
+                "SaasPanel:ControlPort=0",
                 $"SaasPanel:DataDirectory={_dataDirectory}",
                 $"SaasPanel:InstanceId={InstanceId}",
                 $"Parameters:control-api-key={ApiKey}",

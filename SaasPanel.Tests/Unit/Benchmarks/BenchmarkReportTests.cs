@@ -79,29 +79,98 @@ public sealed class BenchmarkReportTests
         Assert.Contains("docker_run_concurrent_p99_ms", keys);
         Assert.Contains("provision_p50_ms_nopool", keys);
         Assert.Contains("browser_register_to_app_ms", keys);
+        Assert.Contains("pool_members", keys);
+        Assert.Contains("pool_memory_mb", keys);
         Assert.Equal(keys, rows);
     }
 
     [Fact]
-    public async Task A_failing_step_is_reported_with_its_error_and_the_steps_after_it_still_run()
+    public void The_targets_are_the_issue_s_ratios_of_the_same_run()
+    {
+        var results = new BenchmarkResults
+        {
+            DockerRunP50Ms = 300,
+            ProvisionP50Ms = 140,
+            ProvisionP50MsNopool = 370,
+            BrowserRegisterToAppMs = 320,
+            DockerRunConcurrentP99Ms = 3000,
+            ProvisionConcurrentP99Ms = 1600,
+            PoolMembers = 20,
+            PoolMemoryMb = 260,
+        };
+
+        var full = Rows(results, quick: false);
+
+        Assert.Equal(["140.0 ms", "≤ 0.5 × docker_run_p50 = 150", "met"], full["provision_p50_ms"]);
+        Assert.Equal(["370.0 ms", "≤ 1.2 × docker_run_p50 = 360", "MISSED"], full["provision_p50_ms_nopool"]);
+        Assert.Equal(["320.0 ms", "≤ 1.5 × provision_p50 + 100 = 310", "MISSED"], full["browser_register_to_app_ms"]);
+        Assert.Equal(["1600.0 ms", "≤ 0.5 × docker_run_concurrent_p99 = 1500", "MISSED"], full["provision_concurrent_p99_ms"]);
+        Assert.Equal(["20", "idle warm pool, sized for the burst"], full["pool_members"]);
+        Assert.Equal(["260.0 MiB", "reported: what the idle pool costs"], full["pool_memory_mb"]);
+        Assert.Equal(["n/a", "≥ 1000", "not measured"], full["workspaces_running"]);
+        Assert.Equal(["n/a", "≤ 14", "not measured"], full["memory_per_workspace_mb"]);
+        Assert.Equal(["n/a", "≥ 50", "not measured"], Rows(results, quick: true)["workspaces_running"]);
+        Assert.Equal(["n/a", "≤ 20", "not measured"], Rows(results, quick: true)["memory_per_workspace_mb"]);
+    }
+
+    [Fact]
+    public async Task A_failing_step_is_reported_with_its_error_the_system_is_restored_and_the_steps_after_it_still_run()
     {
         var ran = new List<string>();
+        // What the steps share: the system's settings, as PanelHost keeps them.
+        var poolSize = "default";
         var failures = await BenchmarkSteps.RunAllAsync(
             [
                 new BenchmarkStep("first", _ => Record("first")),
-                new BenchmarkStep("docker_run_concurrent", _ => throw new InvalidOperationException("port is already allocated")),
-                new BenchmarkStep("throughput", async ct => { await Task.Yield(); ran.Add("throughput"); }),
+                new BenchmarkStep("provisioning_nopool", _ =>
+                {
+                    poolSize = "0";
+                    throw new InvalidOperationException("port is already allocated");
+                }),
+                new BenchmarkStep("throughput", async ct => { await Task.Yield(); ran.Add($"throughput with pool {poolSize}"); }),
             ],
+            _ =>
+            {
+                poolSize = "default";
+                return Task.CompletedTask;
+            },
             CancellationToken.None);
 
-        Assert.Equal(["first", "throughput"], ran);
-        Assert.Equal(new Dictionary<string, string> { ["docker_run_concurrent"] = "port is already allocated" }, failures);
+        Assert.Equal(["first", "throughput with pool default"], ran);
+        Assert.Equal(new Dictionary<string, string> { ["provisioning_nopool"] = "port is already allocated" }, failures);
 
         Task Record(string name)
         {
             ran.Add(name);
             return Task.CompletedTask;
         }
+    }
+
+    [Fact]
+    public async Task A_failed_restore_is_reported_under_the_step_it_followed_and_the_next_step_still_runs()
+    {
+        var ran = new List<string>();
+        var restores = 0;
+        var failures = await BenchmarkSteps.RunAllAsync(
+            [
+                new BenchmarkStep("reconcile", _ => Task.CompletedTask),
+                new BenchmarkStep("admin_list", _ => { ran.Add("admin_list"); return Task.CompletedTask; }),
+            ],
+            _ => ++restores == 1 ? throw new TimeoutException("control was not healthy") : Task.CompletedTask,
+            CancellationToken.None);
+
+        Assert.Equal(["admin_list"], ran);
+        Assert.Equal(new Dictionary<string, string> { ["restore after reconcile"] = "control was not healthy" }, failures);
+    }
+
+    [Fact]
+    public void A_failure_half_way_through_a_series_names_what_was_measured_before_it()
+    {
+        var error = BenchmarkSteps.AfterPartialFigures(new TimeoutException("Timed out after 60 s waiting for /u/seq-013/ to answer 200."),
+            "12 of 20 registrations");
+
+        Assert.Equal("Timed out after 60 s waiting for /u/seq-013/ to answer 200. (after 12 of 20 registrations; the figures of those are kept)",
+            error.Message);
     }
 
     [Fact]
@@ -115,6 +184,7 @@ public sealed class BenchmarkReportTests
                 new BenchmarkStep("first", async ct => { await cancelled.CancelAsync(); ct.ThrowIfCancellationRequested(); }),
                 new BenchmarkStep("second", _ => { ran.Add("second"); return Task.CompletedTask; }),
             ],
+            _ => { ran.Add("restore"); return Task.CompletedTask; },
             cancelled.Token));
 
         Assert.Empty(ran);
@@ -153,12 +223,17 @@ public sealed class BenchmarkReportTests
     {
         var results = new BenchmarkResults { GatewayRpsActivityOn = on, GatewayRpsActivityOff = 10000, GatewayActivityRatio = on / 10000 };
 
-        var rows = ResultTable.For(results, new BenchmarkOptions(Quick: true, "bench-test", "unused")).ToText()
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => Regex.Split(line.Trim(), @"\s{2,}"))
-            .ToDictionary(cells => cells[0], cells => cells[1..]);
+        var rows = Rows(results, quick: true);
 
         Assert.Equal(["10000 req/s", "same run, tracking off"], rows["gateway_rps_activity_off"]);
         Assert.Equal([ratio, "≥ 0.97", verdict], rows["gateway_activity_ratio"]);
     }
+
+    /// <summary>The text table's cells by metric (columns are at least two spaces apart).</summary>
+    private static Dictionary<string, string[]> Rows(BenchmarkResults results, bool quick) =>
+        ResultTable.For(results, new BenchmarkOptions(quick, "bench-test", "unused")).ToText()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .TakeWhile(line => !line.StartsWith("FAILED", StringComparison.Ordinal))
+            .Select(line => Regex.Split(line.Trim(), @"\s{2,}"))
+            .ToDictionary(cells => cells[0], cells => cells[1..]);
 }
