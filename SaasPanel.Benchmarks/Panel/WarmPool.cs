@@ -16,8 +16,8 @@ internal sealed class WarmPool(DockerClient docker, string instanceId)
     /// <summary>How long the pool may take to replace a claimed member.</summary>
     private static readonly TimeSpan RefillTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>How every pool member's name starts: the workspace name of a user <c>pool</c>, then a dot (no user name has one).</summary>
-    public string NamePrefix { get; } = WorkspaceLabels.ContainerName(instanceId, "pool") + ".";
+    /// <summary>How every pool member's name starts (no user name has its dot).</summary>
+    public string NamePrefix { get; } = WorkspaceLabels.ContainerName(instanceId, WorkspaceLabels.PoolMemberPrefix);
 
     /// <summary>The full ids of the running pool members.</summary>
     public async Task<IReadOnlyList<string>> RunningMembersAsync(CancellationToken cancellationToken)
