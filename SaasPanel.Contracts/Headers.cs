@@ -15,6 +15,12 @@ public static class Headers
     /// <summary>The caller's email, set by the gateway like <see cref="ForwardedUser"/>.</summary>
     public const string ForwardedEmail = "X-Forwarded-Email";
 
+    /// <summary>
+    /// Whose workspace it is (its user's name), set by the gateway like <see cref="ForwardedUser"/>: a container names
+    /// no user of its own (a warm pool member serves whoever claims it), and an admin may be the caller.
+    /// </summary>
+    public const string ForwardedWorkspace = "X-Forwarded-Workspace";
+
     /// <summary>The path the workspace is mounted at (<c>/u/&lt;user&gt;</c>), so an app can build its links.</summary>
     public const string ForwardedPrefix = "X-Forwarded-Prefix";
 

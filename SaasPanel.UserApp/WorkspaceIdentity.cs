@@ -15,12 +15,18 @@ public sealed record WorkspaceIdentity(string GatewaySecret, string WorkspaceDir
 }
 
 /// <summary>
-/// Who is calling, as the gateway says (<c>X-Forwarded-User</c>, <c>X-Forwarded-Email</c>): the workspace's owner or an
-/// admin. Trusted only behind <see cref="GatewaySecretMiddleware"/>, since only the gateway knows the secret.
+/// Whose workspace this is and who is calling, as the gateway says (<c>X-Forwarded-Workspace</c>, <c>X-Forwarded-User</c>,
+/// <c>X-Forwarded-Email</c>): the owner, or an admin opening it. Trusted only behind <see cref="GatewaySecretMiddleware"/>,
+/// since only the gateway knows the secret.
 /// </summary>
-public sealed record Caller(string UserName, string Email)
+public sealed record Caller(string Owner, string UserName, string Email)
 {
-    public static Caller From(HttpRequest request) => new(
-        request.Headers[Headers.ForwardedUser].ToString() is { Length: > 0 } user ? user : "unknown",
-        request.Headers[Headers.ForwardedEmail].ToString());
+    public bool IsOwner => Owner == UserName;
+
+    public static Caller From(HttpRequest request)
+    {
+        var user = request.Headers[Headers.ForwardedUser].ToString() is { Length: > 0 } caller ? caller : "unknown";
+        var owner = request.Headers[Headers.ForwardedWorkspace].ToString() is { Length: > 0 } workspace ? workspace : user;
+        return new Caller(owner, user, request.Headers[Headers.ForwardedEmail].ToString());
+    }
 }

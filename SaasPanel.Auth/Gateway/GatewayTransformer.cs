@@ -8,8 +8,8 @@ namespace SaasPanel.Auth.Gateway;
 
 /// <summary>
 /// Shapes a request for a workspace container: strips the <c>/u/&lt;user&gt;</c> prefix (and says so in
-/// <c>X-Forwarded-Prefix</c>), adds the gateway secret and the caller's identity (<c>X-Forwarded-User</c>,
-/// <c>X-Forwarded-Email</c>), and removes what belongs to the panel — its cookies and any <c>Authorization</c>.
+/// <c>X-Forwarded-Prefix</c>), adds the gateway secret, whose workspace it is (<c>X-Forwarded-Workspace</c>) and the
+/// caller's identity (<c>X-Forwarded-User</c>, <c>X-Forwarded-Email</c>), and removes what belongs to the panel — its cookies and any <c>Authorization</c>.
 /// Whatever a client sent in those headers is dropped first: only the gateway speaks them. On the way back it
 /// keeps the container's endpoint out of redirects and stops the container from setting the panel's cookies.
 /// </summary>
@@ -38,6 +38,7 @@ public sealed class GatewayTransformer : HttpTransformer
         headers.Remove(Headers.ForwardedPrefix);
         headers.Remove(Headers.ForwardedUser);
         headers.Remove(Headers.ForwardedEmail);
+        headers.Remove(Headers.ForwardedWorkspace);
         headers.Remove("X-Forwarded-For");
         headers.Remove("X-Forwarded-Proto");
         headers.Remove("X-Forwarded-Host");
@@ -48,6 +49,7 @@ public sealed class GatewayTransformer : HttpTransformer
 
         headers.TryAddWithoutValidation(Headers.GatewaySecret, route.GatewaySecret);
         headers.TryAddWithoutValidation(Headers.ForwardedPrefix, prefix);
+        headers.TryAddWithoutValidation(Headers.ForwardedWorkspace, route.UserName);
         // The caller, who is the owner or an admin (the gateway let nobody else through), as signed in.
         var caller = httpContext.User;
         if (caller.Identity?.Name is { Length: > 0 } callerName)

@@ -27,6 +27,9 @@ public sealed partial class WarmPool(
 {
     private static readonly TimeSpan RefillInterval = TimeSpan.FromSeconds(10);
 
+    // A member that has been running answers at once; one that does not is replaced rather than waited for.
+    private static readonly TimeSpan AdoptionProbeTimeout = TimeSpan.FromSeconds(2);
+
     private readonly RuntimeOptions _options = runtimeOptions.Value;
 
     // Members ready to hand out, by container id.
@@ -108,40 +111,49 @@ public sealed partial class WarmPool(
     }
 
     /// <summary>
-    /// One pass: removes members that can no longer be handed out (stopped, rolled, left by an earlier Control whose
-    /// secret this one does not know), then starts the missing ones. A member a workspace row names is a claim under way
+    /// One pass: takes over the ready members an earlier Control left, removes those that can no longer be handed out
+    /// (stopped, rolled, not answering), then starts the missing ones. A member a workspace row names is a claim under way
     /// (or one a crash interrupted): the reconciler finishes it, the pool never touches it.
     /// </summary>
     private async Task RefillAsync(CancellationToken cancellationToken)
     {
         var members = await runtime.ListPoolAsync(cancellationToken);
+        var volumes = await runtime.ListPoolDataAsync(cancellationToken);
         var ids = members.Select(m => m.Id).ToList();
         HashSet<string> claimed;
+        HashSet<string> volumesOfWorkspaces;
         WorkspaceLimits? planLimits;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ControlDbContext>();
             claimed = (await db.Workspaces.AsNoTracking().Where(w => w.ContainerId != null && ids.Contains(w.ContainerId))
                 .Select(w => w.ContainerId!).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            volumesOfWorkspaces = (await db.Workspaces.AsNoTracking().Where(w => w.VolumeName != null && volumes.Contains(w.VolumeName))
+                .Select(w => w.VolumeName!).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             planLimits = (await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Name == planOptions.Value.Default, cancellationToken))?.Limits;
         }
 
-        var wanted = new List<(string Template, string ImageId, WorkspaceLimits Limits, int Missing)>();
-        var current = new Dictionary<string, (string ImageId, string Limits)>(StringComparer.Ordinal);
+        // A member's volume outlives it when Control died between removing the two: one no member and no row has is nobody's.
+        var volumesOfMembers = members.Select(m => WorkspaceLabels.VolumeName(_options.InstanceId, m.UserName)).ToHashSet(StringComparer.Ordinal);
+        foreach (var orphan in volumes.Where(v => !volumesOfMembers.Contains(v) && !volumesOfWorkspaces.Contains(v)))
+        {
+            LogRemovingVolume(orphan);
+            await runtime.RemoveDataAsync(userName: null, orphan, cancellationToken);
+        }
+
+        // What each pooled template's members are to be: its current image, the default plan's limits.
+        var current = new Dictionary<string, (string ImageId, WorkspaceLimits Limits, int Size)>(StringComparer.Ordinal);
         foreach (var (name, template) in _options.Templates)
         {
             if (_options.PoolSizeOf(template) is var size and > 0 && await ImageOfAsync(name, cancellationToken) is { } imageId)
             {
-                var limits = planLimits ?? WorkspaceLimits.Default(_options, template);
-                current[name] = (imageId, limits.Label);
-                var ready = _ready.Values.Count(m => m.Template == name && m.ImageId == imageId && m.Limits == limits.Label);
-                wanted.Add((name, imageId, limits, size - ready));
+                current[name] = (imageId, planLimits ?? WorkspaceLimits.Default(_options, template), size);
             }
         }
 
         foreach (var member in members.Where(m => !claimed.Contains(m.Id)))
         {
-            var isCurrent = current.TryGetValue(member.Template, out var want) && member.ImageId == want.ImageId && member.Limits == want.Limits;
+            var isCurrent = current.TryGetValue(member.Template, out var want) && member.ImageId == want.ImageId && member.Limits == want.Limits.Label;
             if (_ready.TryGetValue(member.Id, out var ready) && isCurrent && member.Running)
             {
                 continue;
@@ -153,6 +165,12 @@ public sealed partial class WarmPool(
                 continue;
             }
 
+            // Left ready by an earlier Control (a restart, an upgrade): handed out again rather than replaced.
+            if (ready is null && isCurrent && member.Running && await AdoptAsync(member, want.Limits.Label, cancellationToken))
+            {
+                continue;
+            }
+
             if (ready is null || _ready.TryRemove(member.Id, out _))
             {
                 LogRemoving(member.UserName, member.Status);
@@ -160,10 +178,11 @@ public sealed partial class WarmPool(
             }
         }
 
-        var starts = wanted.SelectMany(w => Enumerable.Repeat(w, Math.Max(0, w.Missing))).ToList();
+        var starts = current.SelectMany(t => Enumerable.Repeat(t, Math.Max(0, t.Value.Size - _ready.Values.Count(
+            m => m.Template == t.Key && m.ImageId == t.Value.ImageId && m.Limits == t.Value.Limits.Label)))).ToList();
         await Parallel.ForEachAsync(starts,
             new ParallelOptions { MaxDegreeOfParallelism = _options.PoolParallelism, CancellationToken = cancellationToken },
-            async (start, ct) => await StartMemberAsync(start.Template, start.ImageId, start.Limits, ct));
+            async (start, ct) => await StartMemberAsync(start.Key, start.Value.ImageId, start.Value.Limits, ct));
     }
 
     private async Task<string?> ImageOfAsync(string template, CancellationToken cancellationToken)
@@ -177,6 +196,21 @@ public sealed partial class WarmPool(
             LogTemplateUnavailable(template, ex.GetBaseException().Message);
             return null;
         }
+    }
+
+    /// <summary>Makes a running member an earlier Control started ready to hand out, if it still answers; false: it does not.</summary>
+    private async Task<bool> AdoptAsync(WorkspaceInstance member, string limits, CancellationToken cancellationToken)
+    {
+        if (await runtime.ReadGatewaySecretAsync(member.Id, cancellationToken) is not { Length: > 0 } secret
+            || !await runtime.WaitUntilReadyAsync(member, AdoptionProbeTimeout, cancellationToken))
+        {
+            return false;
+        }
+
+        _made.TryAdd(member.Id, 0);
+        _ready[member.Id] = new WarmPoolMember(member.Id, member.Template, member.ImageId, limits, secret,
+            WorkspaceLabels.VolumeName(_options.InstanceId, member.UserName));
+        return true;
     }
 
     /// <summary>Creates and starts one member and hands it out only once its app answers its readiness path.</summary>
@@ -214,7 +248,7 @@ public sealed partial class WarmPool(
     private async Task RemoveAsync(string containerId, string name, CancellationToken cancellationToken)
     {
         await runtime.RemoveAsync(containerId, cancellationToken);
-        await runtime.RemoveDataAsync(name, WorkspaceLabels.VolumeName(_options.InstanceId, name), cancellationToken);
+        await runtime.RemoveDataAsync(userName: null, WorkspaceLabels.VolumeName(_options.InstanceId, name), cancellationToken);
         _made.TryRemove(containerId, out _);
     }
 
@@ -230,8 +264,11 @@ public sealed partial class WarmPool(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Warm pool member {Name} did not start: {Error}")]
     private partial void LogStartFailed(string name, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Removing warm pool member {Name} ({Status}): stopped, rolled, or left by an earlier start")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removing warm pool member {Name} ({Status}): stopped, rolled, or not answering")]
     private partial void LogRemoving(string name, string status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removing the volume {Volume}: made for a warm pool member that is gone, and no workspace's")]
+    private partial void LogRemovingVolume(string volume);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The warm pool skips template {Template}: {Error}")]
     private partial void LogTemplateUnavailable(string template, string error);

@@ -149,6 +149,13 @@ internal sealed class DockerWorkspaceRuntime(
         return member with { UserName = userName };
     }
 
+    public async Task<string?> ReadGatewaySecretAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var prefix = WorkspaceEnvironment.GatewaySecret + "=";
+        var container = await InspectContainerAsync(containerId, cancellationToken);
+        return container.Config.Env?.FirstOrDefault(e => e.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
+    }
+
     /// <summary>
     /// Every workspace container of this installation (users' and pool members'), or those of one workspace: the one of its
     /// name, and any labelled as its user's (made before the warm pool, or by hand), which a name filter cannot find.

@@ -40,8 +40,10 @@ internal abstract class EngineWorkspaceRuntime(
     protected async Task<WorkspaceContainerSettings> SettingsAsync(WorkspaceTemplate template, WorkspaceSpec spec, CancellationToken cancellationToken) =>
         WorkspaceContainerSettings.For(Options, template, spec, spec.VolumeName ?? await volumes.NameOfAsync(spec.UserName, cancellationToken));
 
-    public Task RemoveDataAsync(string userName, string? volumeName, CancellationToken cancellationToken) =>
+    public Task RemoveDataAsync(string? userName, string? volumeName, CancellationToken cancellationToken) =>
         volumes.RemoveAsync(userName, volumeName, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListPoolDataAsync(CancellationToken cancellationToken) => volumes.ListPoolMembersAsync(cancellationToken);
 
     public Task<bool> HasDataAsync(string userName, CancellationToken cancellationToken) => volumes.ExistAsync(userName, cancellationToken);
 

@@ -38,6 +38,9 @@ public interface IWorkspaceRuntime
     /// </summary>
     Task<WorkspaceInstance> ClaimAsync(string containerId, string userName, CancellationToken cancellationToken);
 
+    /// <summary>The gateway secret a container was created with (so a restarted Control can hand out the pool it finds); null when it has none.</summary>
+    Task<string?> ReadGatewaySecretAsync(string containerId, CancellationToken cancellationToken);
+
     Task StopAsync(string containerId, CancellationToken cancellationToken);
 
     Task RestartAsync(string containerId, CancellationToken cancellationToken);
@@ -53,9 +56,12 @@ public interface IWorkspaceRuntime
 
     /// <summary>
     /// Removes the workspace's files: the volumes labelled as the user's and <paramref name="volumeName"/> (a claimed pool
-    /// member's, which names no user) if this installation owns it. Only when the workspace itself is deleted.
+    /// member's, which names no user) if this installation owns it. Only when the workspace (or pool member) itself is deleted.
     /// </summary>
-    Task RemoveDataAsync(string userName, string? volumeName, CancellationToken cancellationToken);
+    Task RemoveDataAsync(string? userName, string? volumeName, CancellationToken cancellationToken);
+
+    /// <summary>The names of the volumes made for warm pool members, whether a member still has it or a claim made it a user's.</summary>
+    Task<IReadOnlyList<string>> ListPoolDataAsync(CancellationToken cancellationToken);
 
     /// <summary>Whether the user has files of this installation (a volume labelled as theirs).</summary>
     Task<bool> HasDataAsync(string userName, CancellationToken cancellationToken);

@@ -63,6 +63,9 @@ internal sealed class SwarmWorkspaceRuntime(
     public Task<WorkspaceInstance> ClaimAsync(string containerId, string userName, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The swarm runtime keeps no warm pool.");
 
+    public Task<string?> ReadGatewaySecretAsync(string containerId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The swarm runtime keeps no warm pool.");
+
     public async Task<WorkspaceInstance> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken)
     {
         var name = WorkspaceLabels.ContainerName(Options.InstanceId, spec.UserName);

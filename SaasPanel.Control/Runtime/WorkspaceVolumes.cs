@@ -28,9 +28,9 @@ internal sealed class WorkspaceVolumes(DockerEngine engine, VolumeSizes sizes, I
     /// Removes the volumes labelled as this installation's <paramref name="userName"/>'s and <paramref name="volumeName"/> when
     /// it is labelled as this installation's (a claimed pool member's, which names no user), and no other.
     /// </summary>
-    public async Task RemoveAsync(string userName, string? volumeName, CancellationToken cancellationToken)
+    public async Task RemoveAsync(string? userName, string? volumeName, CancellationToken cancellationToken)
     {
-        var owned = (await ListAsync(userName, cancellationToken)).ToList();
+        var owned = userName is null ? [] : (await ListAsync(userName, cancellationToken)).ToList();
         if (volumeName is not null && owned.All(v => v.Name != volumeName))
         {
             owned.AddRange((await ListAsync(userName: null, cancellationToken)).Where(v => v.Name == volumeName));
@@ -54,6 +54,14 @@ internal sealed class WorkspaceVolumes(DockerEngine engine, VolumeSizes sizes, I
         (await ListAsync(userName: null, cancellationToken))
             .Select(v => WorkspaceLabels.Find(v.Labels, WorkspaceLabels.User))
             .OfType<string>()
+            .ToList();
+
+    /// <summary>The volumes made for warm pool members (labelled with no user, named for the member), claimed or not.</summary>
+    public async Task<IReadOnlyList<string>> ListPoolMembersAsync(CancellationToken cancellationToken) =>
+        (await ListAsync(userName: null, cancellationToken))
+            .Where(v => WorkspaceLabels.Find(v.Labels, WorkspaceLabels.User) is null
+                && v.Name.StartsWith(WorkspaceLabels.ContainerName(_instanceId, WorkspaceLabels.PoolMemberPrefix), StringComparison.Ordinal))
+            .Select(v => v.Name)
             .ToList();
 
     private async Task<IList<VolumeResponse>> ListAsync(string? userName, CancellationToken cancellationToken)

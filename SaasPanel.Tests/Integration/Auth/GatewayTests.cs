@@ -82,6 +82,9 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal("alice@example.com", owner.Headers[Headers.ForwardedEmail]);
         Assert.Equal("admin", visitingAdmin.Headers[Headers.ForwardedUser]);
         Assert.Equal("admin@localhost", visitingAdmin.Headers[Headers.ForwardedEmail]);
+        // Whose workspace it is comes from the route, whoever calls and whatever they claim.
+        Assert.Equal("alice", owner.Headers[Headers.ForwardedWorkspace]);
+        Assert.Equal("alice", visitingAdmin.Headers[Headers.ForwardedWorkspace]);
         Assert.Equal(Secret, visitingAdmin.Headers[Headers.GatewaySecret]);
     }
 
@@ -288,6 +291,7 @@ public sealed class GatewayTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, "/u/alice/whoami");
         request.Headers.Add(Headers.ForwardedUser, "mallory");
         request.Headers.Add(Headers.ForwardedEmail.ToLowerInvariant(), "mallory@example.com");
+        request.Headers.Add(Headers.ForwardedWorkspace, "mallory");
         request.Headers.Add(Headers.GatewaySecret, "forged");
 
         var response = await caller.Http.SendAsync(request);

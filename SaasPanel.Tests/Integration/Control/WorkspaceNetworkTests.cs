@@ -53,7 +53,7 @@ public sealed class WorkspaceNetworkTests : IAsyncLifetime
         Assert.Contains("alice", await alicePage.Content.ReadAsStringAsync());
         var bobPage = await Eventually.GetAsync(() => bob.Http.GetAsync("/u/bob/"), r => r.StatusCode == HttpStatusCode.OK,
             StateTimeout, "bob's static site through the gateway");
-        Assert.Contains("bob", await bobPage.Content.ReadAsStringAsync());
+        Assert.Contains("<h1>Your workspace</h1>", await bobPage.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Forbidden, (await bob.Http.GetAsync("/u/alice/")).StatusCode);
 
         // No port bindings; attached only to the installation's network, which is internal with ICC off.

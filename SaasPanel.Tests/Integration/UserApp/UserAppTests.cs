@@ -61,6 +61,23 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
         Assert.Contains("action=\"/user/logout\"", html);
     }
 
+    [Fact]
+    public async Task An_admin_opening_the_workspace_sees_whose_it_is_and_who_they_are()
+    {
+        using var client = _factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add(Headers.GatewaySecret, Secret);
+        request.Headers.Add(Headers.ForwardedWorkspace, "alice");
+        request.Headers.Add(Headers.ForwardedUser, "admin");
+        request.Headers.Add(Headers.ForwardedEmail, "admin@localhost");
+
+        var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+
+        Assert.Contains("<h1>The workspace of <span id=\"username\">alice</span></h1>", html);
+        Assert.Contains("admin (admin@localhost)", html);
+        Assert.DoesNotContain("Hello", html);
+    }
+
     public sealed class Factory : WebApplicationFactory<WorkspaceIdentity>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
