@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasPanel.Contracts;
 using SaasPanel.Control.Apis;
 using SaasPanel.Control.Audit;
+using SaasPanel.Control.Plans;
 using SaasPanel.Control.Runtime;
 using SaasPanel.Control.Stats;
 using SaasPanel.Control.Workspaces;
@@ -142,6 +143,21 @@ public sealed class WarmPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_of_the_default_plans_limits_rolls_the_pool()
+    {
+        await using var control = new ControlHost(settings: PoolOf(1));
+        var before = Assert.Single(await WaitForReadyMembersAsync(control, 1));
+
+        Assert.Equal(HttpStatusCode.OK, (await control.Api.PutAsJsonAsync("/api/plans/standard",
+            new PlanRequest(MemoryLimitMb: 96, CpuLimit: 0.5, PidsLimit: 128), ControlHost.Json)).StatusCode);
+
+        var rolled = await Eventually.GetAsync(async () => await ReadyMembersAsync(control),
+            members => members is [var member] && member != before, Deadline, "a member with the plan's new limits in place of the old one");
+        Assert.Equal(96L * 1024 * 1024, (await control.Docker.Containers.InspectContainerAsync(rolled.Single())).HostConfig.Memory);
+        Assert.False(await ExistsAsync(control, before));
+    }
+
+    [Fact]
     public async Task A_pool_member_answers_nobody_through_the_gateway_not_even_an_admin()
     {
         var controlPort = TestNetwork.FreePort();
@@ -184,6 +200,15 @@ public sealed class WarmPoolTests : IAsyncLifetime
     {
         await Eventually.AssertAsync(async () => (await control.Api.GetFromJsonAsync<ControlStats>("/api/stats", ControlHost.Json))!.Pool.Ready == count,
             Deadline, $"{count} warm pool members ready");
+        return await ReadyMembersAsync(control);
+    }
+
+    private static async Task<bool> ExistsAsync(ControlHost control, string containerId) =>
+        (await DockerTestEngine.ListContainersAsync(control.Docker, control.Data.InstanceId)).Any(c => c.ID == containerId);
+
+    /// <summary>The running pool members' container ids, as the engine lists them.</summary>
+    private static async Task<List<string>> ReadyMembersAsync(ControlHost control)
+    {
         var containers = await DockerTestEngine.ListContainersAsync(control.Docker, control.Data.InstanceId);
         return containers
             .Where(c => c.State == "running"
