@@ -44,18 +44,11 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
     [Fact]
     public async Task With_the_secret_the_user_sees_who_they_are_under_the_gateway_prefix()
     {
-        using var client = _factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add(Headers.GatewaySecret, Secret);
-        request.Headers.Add(Headers.ForwardedPrefix, "/u/alice");
-        request.Headers.Add(Headers.ForwardedUser, "alice");
-        request.Headers.Add(Headers.ForwardedEmail, "alice@example.com");
-
-        var response = await client.SendAsync(request);
+        var response = await OpenAsGatewayAsync(caller: "alice", email: "alice@example.com");
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("<span id=\"username\">alice</span>", html);
+        Assert.Contains("<h1>Hello, <span id=\"username\">alice</span></h1>", html);
         Assert.Contains("alice@example.com", html);
         Assert.Contains("<base href=\"/u/alice/\">", html);
         Assert.Contains("action=\"/user/logout\"", html);
@@ -64,18 +57,24 @@ public sealed class UserAppTests : IClassFixture<UserAppTests.Factory>
     [Fact]
     public async Task An_admin_opening_the_workspace_sees_whose_it_is_and_who_they_are()
     {
-        using var client = _factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add(Headers.GatewaySecret, Secret);
-        request.Headers.Add(Headers.ForwardedWorkspace, "alice");
-        request.Headers.Add(Headers.ForwardedUser, "admin");
-        request.Headers.Add(Headers.ForwardedEmail, "admin@localhost");
-
-        var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+        var html = await (await OpenAsGatewayAsync(caller: "admin", email: "admin@localhost")).Content.ReadAsStringAsync();
 
         Assert.Contains("<h1>The workspace of <span id=\"username\">alice</span></h1>", html);
         Assert.Contains("admin (admin@localhost)", html);
         Assert.DoesNotContain("Hello", html);
+    }
+
+    /// <summary>alice's workspace page as the gateway asks for it: her secret, her path, and who is calling.</summary>
+    private async Task<HttpResponseMessage> OpenAsGatewayAsync(string caller, string email)
+    {
+        using var client = _factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add(Headers.GatewaySecret, Secret);
+        request.Headers.Add(Headers.ForwardedPrefix, "/u/alice");
+        request.Headers.Add(Headers.ForwardedWorkspace, "alice");
+        request.Headers.Add(Headers.ForwardedUser, caller);
+        request.Headers.Add(Headers.ForwardedEmail, email);
+        return await client.SendAsync(request);
     }
 
     public sealed class Factory : WebApplicationFactory<WorkspaceIdentity>
