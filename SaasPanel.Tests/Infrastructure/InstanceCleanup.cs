@@ -21,8 +21,9 @@ internal static class InstanceCleanup
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
         await RemoveServicesAsync(docker, instanceId, cancellationToken);
         var (containerCount, volumeCount) = (0, 0);
-        // A container whose create was on its way when Control stopped appears after the listing, and its volume is then in
-        // use: another round removes it, then the volume (bounded: the engine creates nothing new once Control is gone).
+        // A container whose create (or start) was on its way when Control stopped appears after the listing, and its volume
+        // and network are then in use: another round removes it, then them (bounded: the engine creates nothing new once
+        // Control is gone).
         for (var round = 1; ; round++)
         {
             var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filters }, cancellationToken);
@@ -38,18 +39,22 @@ internal static class InstanceCleanup
                 }
             });
             (containerCount, volumeCount) = (containerCount + containers.Count, volumeCount + volumes.Count - inUse);
+
+            // Last: a network still in use by a container cannot go.
+            foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, cancellationToken))
+            {
+                if (!await RemoveNetworkAsync(docker, network.ID, lastRound: round == Rounds, cancellationToken))
+                {
+                    inUse++;
+                }
+            }
+
             if (inUse == 0)
             {
                 break;
             }
 
             await Task.Delay(200, cancellationToken);
-        }
-
-        // Last: a network still in use by a container cannot go.
-        foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filters }, cancellationToken))
-        {
-            await RemoveNetworkAsync(docker, network.ID, cancellationToken);
         }
 
         return (containerCount, volumeCount);
@@ -125,7 +130,8 @@ internal static class InstanceCleanup
         return true;
     }
 
-    private static async Task RemoveNetworkAsync(DockerClient docker, string id, CancellationToken cancellationToken)
+    /// <summary>False when a container still has an endpoint on the network (and this is not the last round, which throws).</summary>
+    private static async Task<bool> RemoveNetworkAsync(DockerClient docker, string id, bool lastRound, CancellationToken cancellationToken)
     {
         try
         {
@@ -135,5 +141,11 @@ internal static class InstanceCleanup
         {
             // Gone already.
         }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden && !lastRound)
+        {
+            return false;
+        }
+
+        return true;
     }
 }
