@@ -35,33 +35,51 @@ public static class SecurityHeaders
         var formActions = string.Join(' ', ["'self'", .. app.ApplicationServices.GetRequiredService<IOptions<SecurityHeadersOptions>>().Value.FormActionSources]);
         var policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             + $"object-src 'none'; base-uri 'self'; form-action {formActions}; frame-ancestors 'none'";
+        var writer = new HeaderWriter(policy);
         return app.Use((context, next) =>
         {
-            context.Response.OnStarting(() =>
-            {
-                var headers = context.Response.Headers;
-                if (context.Items.ContainsKey(ForwardedItem))
-                {
-                    headers.TryAdd("Content-Security-Policy", "frame-ancestors 'none'");
-                    headers.TryAdd("X-Content-Type-Options", "nosniff");
-                    headers.TryAdd("X-Frame-Options", "DENY");
-                    headers.TryAdd("Referrer-Policy", "no-referrer");
-                    headers.TryAdd("Strict-Transport-Security", StrictTransportSecurity);
-                    headers.TryAdd("X-XSS-Protection", XssProtection);
-                }
-                else
-                {
-                    headers.ContentSecurityPolicy = policy;
-                    headers.XContentTypeOptions = "nosniff";
-                    headers.XFrameOptions = "DENY";
-                    headers["Referrer-Policy"] = "no-referrer";
-                    headers.StrictTransportSecurity = StrictTransportSecurity;
-                    headers.XXSSProtection = XssProtection;
-                }
-
-                return Task.CompletedTask;
-            });
+            context.Response.OnStarting(writer.Apply, context);
             return next(context);
         });
+    }
+
+    /// <summary>One per application: its callback is created once, so a request registers it without allocating a closure.</summary>
+    private sealed class HeaderWriter
+    {
+        private readonly string _policy;
+
+        public HeaderWriter(string policy)
+        {
+            _policy = policy;
+            Apply = Write;
+        }
+
+        public Func<object, Task> Apply { get; }
+
+        private Task Write(object state)
+        {
+            var context = (HttpContext)state;
+            var headers = context.Response.Headers;
+            if (context.Items.ContainsKey(ForwardedItem))
+            {
+                headers.TryAdd("Content-Security-Policy", "frame-ancestors 'none'");
+                headers.TryAdd("X-Content-Type-Options", "nosniff");
+                headers.TryAdd("X-Frame-Options", "DENY");
+                headers.TryAdd("Referrer-Policy", "no-referrer");
+                headers.TryAdd("Strict-Transport-Security", StrictTransportSecurity);
+                headers.TryAdd("X-XSS-Protection", XssProtection);
+            }
+            else
+            {
+                headers.ContentSecurityPolicy = _policy;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.StrictTransportSecurity = StrictTransportSecurity;
+                headers.XXSSProtection = XssProtection;
+            }
+
+            return Task.CompletedTask;
+        }
     }
 }

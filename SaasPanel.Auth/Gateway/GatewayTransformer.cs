@@ -103,25 +103,27 @@ public sealed class GatewayTransformer : HttpTransformer
 
     private static void StripPanelCookies(HttpRequestHeaders headers)
     {
-        if (!headers.TryGetValues("Cookie", out var values))
+        if (!headers.NonValidated.TryGetValues("Cookie", out var values))
         {
             return;
         }
 
-        var kept = new List<string>();
+        // Split by span: a browser's request usually carries only the panel's session, and then nothing is allocated.
+        List<string>? kept = null;
         foreach (var value in values)
         {
-            foreach (var part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var range in value.AsSpan().Split(';'))
             {
-                if (!IsPanelCookie(part))
+                var part = value.AsSpan(range).Trim();
+                if (!part.IsEmpty && !IsPanelCookie(part))
                 {
-                    kept.Add(part);
+                    (kept ??= []).Add(part.ToString());
                 }
             }
         }
 
         headers.Remove("Cookie");
-        if (kept.Count > 0)
+        if (kept is not null)
         {
             headers.TryAddWithoutValidation("Cookie", string.Join("; ", kept));
         }
