@@ -19,7 +19,7 @@ using SaasPanel.Tests.Infrastructure;
 namespace SaasPanel.Tests.Integration.Control;
 
 /// <summary>
-/// The warm pool on the real engine: started members are claimed once each under concurrent provisioning, the pool
+/// The warm pool on the real engine: started members are claimed once each under concurrent registrations, the pool
 /// refills, a claim cut off by Control's death is finished by the next Control, a claimed workspace is made like a
 /// fresh one, and a member answers nobody through the gateway.
 /// </summary>
@@ -40,14 +40,21 @@ public sealed class WarmPoolTests : IAsyncLifetime
     };
 
     [Fact]
-    public async Task Twenty_concurrent_provisions_claim_twenty_members_once_each_and_the_pool_refills()
+    public async Task Twenty_concurrent_registrations_claim_twenty_members_once_each_and_the_pool_refills()
     {
-        await using var control = new ControlHost(settings: PoolOf(20));
-        var members = await WaitForReadyMembersAsync(control, 20);
+        var controlPort = TestNetwork.FreePort();
+        await using var control = new ControlHost(settings: PoolOf(20), port: controlPort);
+        await using var auth = AuthTestHost.Create($"http://127.0.0.1:{controlPort}/", new Dictionary<string, string?>
+        {
+            ["ControlClient:ApiKey"] = control.Data.ApiKey,
+        });
+        await WaitForReadyMembersAsync(control, 20);
         var users = Enumerable.Range(1, 20).Select(i => $"claim{i:00}").ToList();
+        var browsers = users.Select(_ => auth.CreateBrowser()).ToList();
 
-        var responses = await Task.WhenAll(users.Select(user => control.ProvisionAsync(user)));
-        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        var responses = await Task.WhenAll(users.Select((user, i) => browsers[i].RegisterAsync(user, $"{user}@example.com", "password1")));
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Redirect, response.StatusCode));
+        browsers.ForEach(browser => browser.Dispose());
         var workspaces = await Task.WhenAll(users.Select(user => control.WaitForStateAsync(user, WorkspaceState.Running, Deadline)));
 
         // Twenty containers, one per user, named for their user, each one a pool member's (its volume is named for the member).
