@@ -47,6 +47,22 @@ public sealed class RegistrationTests : IAsyncLifetime
         Assert.Equal(OutboxMessageKind.ProvisionWorkspace, message.Kind);
     }
 
+    [Fact]
+    public async Task The_preparing_page_waits_for_the_workspace_and_redirects_straight_to_it_once_it_runs()
+    {
+        using var browser = _auth.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.RegisterAsync("dora", "dora@example.com", "correct horse")).StatusCode);
+
+        var preparing = browser.Http.GetAsync("/user/preparing");
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(preparing.IsCompleted, "the page answered before the workspace ran instead of waiting for it");
+        _control.Publish(FakeControlApi.Running("dora", "http://127.0.0.1:9", "a-secret"));
+
+        var response = await preparing;
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/u/dora/", response.Headers.Location?.OriginalString);
+    }
+
     [Theory]
     [InlineData("", "a@example.com", "long enough", "username", "Choose a user name.")]
     [InlineData("Alice", "a@example.com", "long enough", "username", "3 to 32 characters")]
