@@ -15,33 +15,48 @@ public sealed class AppHostTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         var dataDirectory = TestPaths.NewScratchDirectory("apphost");
         var apiKey = $"e2e-{Guid.NewGuid():N}";
+        var instanceId = TestPaths.NewInstanceId("e2e");
+        try
+        {
+            await StartAndAskAsync(dataDirectory, instanceId, apiKey, timeout.Token);
+        }
+        finally
+        {
+            // Control made its network and its warm pool on the engine: they go with the test.
+            using var docker = DockerTestEngine.CreateClient();
+            await DockerTestEngine.RemoveInstanceAsync(docker, instanceId);
+        }
+    }
+
+    private static async Task StartAndAskAsync(string dataDirectory, string instanceId, string apiKey, CancellationToken cancellationToken)
+    {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPanel_AppHost>(
             [
                 "SaasPanel:AuthPort=0",
                 "SaasPanel:ControlPort=0",
                 $"SaasPanel:DataDirectory={dataDirectory}",
-                $"SaasPanel:InstanceId={TestPaths.NewInstanceId("e2e")}",
+                $"SaasPanel:InstanceId={instanceId}",
                 $"Parameters:control-api-key={apiKey}",
             ],
-            timeout.Token);
-        await using var app = await builder.BuildAsync(timeout.Token);
-        await app.StartAsync(timeout.Token);
+            cancellationToken);
+        await using var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
 
         // The UserApp image build is a resource of its own (visible in the dashboard) that Control waits for.
-        await app.ResourceNotifications.WaitForResourceAsync("userapp-image", KnownResourceStates.Finished, timeout.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("control", timeout.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("auth", timeout.Token);
+        await app.ResourceNotifications.WaitForResourceAsync("userapp-image", KnownResourceStates.Finished, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("control", cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("auth", cancellationToken);
 
         foreach (var service in new[] { "auth", "control" })
         {
             using var client = app.CreateHttpClient(service);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", timeout.Token)).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/", timeout.Token)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", cancellationToken)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/", cancellationToken)).StatusCode);
         }
 
         // Control runs this checkout's image by its hashed tag, not a name another checkout could move (health detail is for the key).
         using var control = app.CreateHttpClient("control");
         control.DefaultRequestHeaders.Add(Contracts.Headers.ApiKey, apiKey);
-        Assert.Contains($"{DockerTestEngine.UserAppImageTag} is sha256:", await control.GetStringAsync("/health", timeout.Token));
+        Assert.Contains($"{DockerTestEngine.UserAppImageTag} is sha256:", await control.GetStringAsync("/health", cancellationToken));
     }
 }
